@@ -1,0 +1,296 @@
+"""The action plan (Rencana Aksi RB) and its tree, kept exactly as the decree numbers it.
+
+ActionPlan → PlanArea → Activity → SubActivity → Indicator. ``ChangeArea`` is reference data:
+the 8 standard change areas of the RB road map (PermenPANRB 25/2020). A plan's areas point at
+them but keep the name as the decree writes it. The schedule of a sub-activity is a 12-bit mask
+(bit 0 = January), read through ``months`` and ``is_due()``.
+"""
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from renaksi.units.models import Unit
+
+ALL_MONTHS_MASK = (1 << 12) - 1
+
+
+def months_to_mask(months) -> int:
+    mask = 0
+    for month in months:
+        if not 1 <= month <= 12:
+            raise ValueError(f"month out of range: {month}")
+        mask |= 1 << (month - 1)
+    return mask
+
+
+def mask_to_months(mask: int) -> list[int]:
+    return [month for month in range(1, 13) if mask & (1 << (month - 1))]
+
+
+class ChangeArea(models.Model):
+    """One of the 8 standard change areas (Area Perubahan) of the RB road map."""
+
+    number = models.PositiveSmallIntegerField(
+        _("nomor"), unique=True, validators=[MinValueValidator(1), MaxValueValidator(8)]
+    )
+    name = models.CharField(_("nama"), max_length=200)
+
+    class Meta:
+        verbose_name = _("area perubahan")
+        verbose_name_plural = _("area perubahan")
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.name}"
+
+
+class ActionPlan(models.Model):
+    """One unit's Rencana Aksi RB for one year, with the decree (Keputusan) that sets it."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draf")
+        DITETAPKAN = "ditetapkan", _("Ditetapkan")
+        ARSIP = "arsip", _("Arsip")
+
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("satuan kerja"), on_delete=models.PROTECT, related_name="plans"
+    )
+    year = models.PositiveSmallIntegerField(
+        _("tahun"), validators=[MinValueValidator(2010), MaxValueValidator(2100)]
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+
+    # The decree (Keputusan) that sets the plan.
+    decree_number = models.CharField(_("nomor keputusan"), max_length=100, blank=True)
+    decree_title = models.TextField(_("judul lengkap keputusan"), blank=True)
+    decree_subject = models.TextField(_("tentang"), blank=True)
+    decree_place = models.CharField(_("ditetapkan di"), max_length=100, blank=True)
+    decree_date = models.DateField(_("tanggal ditetapkan"), null=True, blank=True)
+    signer_name = models.CharField(_("nama penanda tangan"), max_length=200, blank=True)
+    signer_title = models.CharField(_("jabatan penanda tangan"), max_length=300, blank=True)
+    certifier_name = models.CharField(_("nama pengesah salinan"), max_length=200, blank=True)
+    certifier_title = models.CharField(_("jabatan pengesah salinan"), max_length=300, blank=True)
+    considerations = models.JSONField(_("menimbang"), default=list, blank=True)
+    legal_bases = models.JSONField(_("mengingat"), default=list, blank=True)
+    notes_considered = models.JSONField(_("memperhatikan"), default=list, blank=True)
+    dictums = models.JSONField(_("diktum"), default=list, blank=True)
+    budget_reference = models.CharField(_("rujukan anggaran (DIPA)"), max_length=300, blank=True)
+
+    source_file = models.FileField(
+        _("berkas sumber"), upload_to="decrees/%Y/", max_length=300, blank=True
+    )
+    source_name = models.CharField(_("nama berkas sumber"), max_length=300, blank=True)
+    source_sha256 = models.CharField(_("SHA-256 berkas sumber"), max_length=64, blank=True)
+    imported_at = models.DateTimeField(_("waktu impor"), null=True, blank=True)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("rencana aksi")
+        verbose_name_plural = _("rencana aksi")
+        ordering = ["-year", "unit__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "year"],
+                name="one_plan_per_unit_year",
+                violation_error_message=_("Satker ini sudah memiliki rencana aksi untuk tahun itu."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("Rencana Aksi RB %(unit)s Tahun %(year)s") % {
+            "unit": self.unit.name,
+            "year": self.year,
+        }
+
+
+class PlanArea(models.Model):
+    """A change area as the plan's appendix lists it."""
+
+    plan = models.ForeignKey(
+        ActionPlan, verbose_name=_("rencana aksi"), on_delete=models.CASCADE, related_name="areas"
+    )
+    change_area = models.ForeignKey(
+        ChangeArea, verbose_name=_("area perubahan baku"), on_delete=models.PROTECT
+    )
+    number = models.PositiveSmallIntegerField(_("nomor"))
+    name = models.CharField(_("nama (sesuai keputusan)"), max_length=300)
+    inferred = models.BooleanField(
+        _("disimpulkan"),
+        default=False,
+        help_text=_("Baris area tidak ada di sumber; area disimpulkan oleh pengimpor."),
+    )
+    source_line = models.PositiveIntegerField(_("baris sumber"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("area rencana aksi")
+        verbose_name_plural = _("area rencana aksi")
+        ordering = ["plan", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="plan_area_number_unique"),
+            models.UniqueConstraint(fields=["plan", "change_area"], name="plan_area_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.name}"
+
+
+class Activity(models.Model):
+    """A kegiatan within an area. ``number`` is as printed; ``position`` keeps the order."""
+
+    area = models.ForeignKey(
+        PlanArea, verbose_name=_("area"), on_delete=models.CASCADE, related_name="activities"
+    )
+    number = models.PositiveSmallIntegerField(_("nomor"))
+    position = models.PositiveSmallIntegerField(_("urutan"))
+    name = models.TextField(_("nama"))
+    source_line = models.PositiveIntegerField(_("baris sumber"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("kegiatan")
+        verbose_name_plural = _("kegiatan")
+        ordering = ["area", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["area", "position"], name="activity_position_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.name}"
+
+
+class SubActivity(models.Model):
+    """A sub kegiatan: the unit of work that is scheduled and reported on."""
+
+    activity = models.ForeignKey(
+        Activity,
+        verbose_name=_("kegiatan"),
+        on_delete=models.CASCADE,
+        related_name="sub_activities",
+    )
+    number = models.PositiveSmallIntegerField(_("nomor"))
+    position = models.PositiveSmallIntegerField(_("urutan"))
+    name = models.TextField(_("nama"))
+    schedule = models.PositiveSmallIntegerField(
+        _("jadwal (bulan)"), default=0, help_text=_("Bit 0 = Januari … bit 11 = Desember.")
+    )
+    source_line = models.PositiveIntegerField(_("baris sumber"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sub kegiatan")
+        verbose_name_plural = _("sub kegiatan")
+        ordering = ["activity", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["activity", "position"], name="sub_activity_position_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(schedule__gte=0, schedule__lte=ALL_MONTHS_MASK),
+                name="sub_activity_schedule_12_months",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.name}"
+
+    @property
+    def months(self) -> list[int]:
+        return mask_to_months(self.schedule)
+
+    @months.setter
+    def months(self, months) -> None:
+        self.schedule = months_to_mask(months)
+
+    def is_due(self, month: int) -> bool:
+        return bool(self.schedule & (1 << (month - 1)))
+
+
+class Indicator(models.Model):
+    """An indikator keberhasilan of a sub-activity, with an optional measurable target."""
+
+    class Kind(models.TextChoices):
+        DOKUMEN = "dokumen", _("Dokumen")
+        PERSENTASE = "persentase", _("Persentase")
+        JUMLAH = "jumlah", _("Jumlah")
+        INDEKS = "indeks", _("Indeks")
+
+    sub_activity = models.ForeignKey(
+        SubActivity,
+        verbose_name=_("sub kegiatan"),
+        on_delete=models.CASCADE,
+        related_name="indicators",
+    )
+    position = models.PositiveSmallIntegerField(_("urutan"))
+    label = models.CharField(
+        _("nomor/huruf"), max_length=10, blank=True, help_text=_("Penomoran sesuai keputusan.")
+    )
+    text = models.TextField(_("indikator"))
+    kind = models.CharField(_("jenis target"), max_length=20, choices=Kind.choices, blank=True)
+    target_value = models.DecimalField(
+        _("nilai target"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    unit_of_measure = models.CharField(_("satuan"), max_length=50, blank=True)
+    source_line = models.PositiveIntegerField(_("baris sumber"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("indikator keberhasilan")
+        verbose_name_plural = _("indikator keberhasilan")
+        ordering = ["sub_activity", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sub_activity", "position"], name="indicator_position_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(target_value__isnull=True) | ~models.Q(kind=""),
+                name="indicator_target_needs_kind",
+                violation_error_message=_("Nilai target memerlukan jenis target."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="persentase")
+                | models.Q(target_value__isnull=True)
+                | models.Q(target_value__gte=0, target_value__lte=100),
+                name="indicator_percentage_0_100",
+                violation_error_message=_("Target persentase harus di antara 0 dan 100."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class ImportFinding(models.Model):
+    """Something the decree importer chose or noticed, for a person to confirm."""
+
+    class Severity(models.TextChoices):
+        INFO = "info", _("Info")
+        WARNING = "warning", _("Perlu dicek")
+        ERROR = "error", _("Kesalahan")
+
+    plan = models.ForeignKey(
+        ActionPlan, verbose_name=_("rencana aksi"), on_delete=models.CASCADE, related_name="findings"
+    )
+    line = models.PositiveIntegerField(_("baris"), null=True, blank=True)
+    kind = models.CharField(_("jenis"), max_length=50)
+    severity = models.CharField(
+        _("tingkat"), max_length=10, choices=Severity.choices, default=Severity.WARNING
+    )
+    message = models.TextField(_("pesan"))
+    confirmed_by = models.ForeignKey(
+        "auth.User",
+        verbose_name=_("dikonfirmasi oleh"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(_("waktu konfirmasi"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("temuan impor")
+        verbose_name_plural = _("temuan impor")
+        ordering = ["plan", "line", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.line}: {self.message}"
