@@ -3,9 +3,13 @@
 import os
 
 os.environ.setdefault("SECRET_KEY", "tests-only-not-secret")
-os.environ.setdefault("RENAKSI_DATA_DIR", os.path.join(os.path.dirname(__file__), "..", "data", "test"))
+os.environ.setdefault(
+    "RENAKSI_DATA_DIR", os.path.join(os.path.dirname(__file__), "..", "data", "test")
+)
 
-from renaksi.settings import *  # noqa: E402, F403
+from renaksi.settings import *  # noqa: F403
 
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; see test_settings
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.MD5PasswordHasher"
+]  # speed only; see test_settings
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405

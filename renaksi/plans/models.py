@@ -96,7 +96,9 @@ class ActionPlan(models.Model):
             models.UniqueConstraint(
                 fields=["unit", "year"],
                 name="one_plan_per_unit_year",
-                violation_error_message=_("Satker ini sudah memiliki rencana aksi untuk tahun itu."),
+                violation_error_message=_(
+                    "Satker ini sudah memiliki rencana aksi untuk tahun itu."
+                ),
             ),
         ]
 
@@ -269,7 +271,10 @@ class ImportFinding(models.Model):
         ERROR = "error", _("Kesalahan")
 
     plan = models.ForeignKey(
-        ActionPlan, verbose_name=_("rencana aksi"), on_delete=models.CASCADE, related_name="findings"
+        ActionPlan,
+        verbose_name=_("rencana aksi"),
+        on_delete=models.CASCADE,
+        related_name="findings",
     )
     line = models.PositiveIntegerField(_("baris"), null=True, blank=True)
     kind = models.CharField(_("jenis"), max_length=50)

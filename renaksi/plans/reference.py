@@ -1,12 +1,5 @@
 """Reference data: the 8 change areas of the RB road map (PermenPANRB 25/2020)."""
 
-STANDARD_CHANGE_AREAS: dict[int, str] = {
-    1: "Manajemen Perubahan",
-    2: "Penguatan Peraturan Perundang-undangan / Deregulasi Kebijakan",
-    3: "Penguatan Organisasi / Kelembagaan",
-    4: "Penataan Tata Laksana",
-    5: "Penguatan Sistem Manajemen SDM ASN",
-    6: "Penguatan Akuntabilitas Kinerja",
-    7: "Penguatan Pengawasan",
-    8: "Peningkatan Kualitas Pelayanan Publik",
-}
+from renaksi.lib.decree.areas import STANDARD_CHANGE_AREAS
+
+__all__ = ["STANDARD_CHANGE_AREAS"]

@@ -70,6 +70,8 @@ class Unit(models.Model):
         }.get(self.level)
         if expected_parent_level and self.parent and self.parent.level != expected_parent_level:
             raise ValidationError(
-                {"parent": _("Satker induk harus bertingkat %(level)s.")
-                 % {"level": self.Level(expected_parent_level).label}}
+                {
+                    "parent": _("Satker induk harus bertingkat %(level)s.")
+                    % {"level": self.Level(expected_parent_level).label}
+                }
             )

@@ -10,9 +10,7 @@ def load(apps, schema_editor):
 
 
 def unload(apps, schema_editor):
-    apps.get_model("plans", "ChangeArea").objects.filter(
-        number__in=STANDARD_CHANGE_AREAS
-    ).delete()
+    apps.get_model("plans", "ChangeArea").objects.filter(number__in=STANDARD_CHANGE_AREAS).delete()
 
 
 class Migration(migrations.Migration):
