@@ -198,11 +198,15 @@ class TableParser:
             )
         return index
 
+    def _current_page(self) -> TablePage:
+        if self.page is None:
+            raise DecreeError("Baris tabel ditemukan sebelum judul kolom tabel Lampiran.")
+        return self.page
+
     # -- one row ------------------------------------------------------------------------
     def _align(self, line: int, cells: list[str]) -> list[str]:
         """Undo cells added or lost before the month columns; collapse duplicated text."""
-        page = self.page
-        assert page is not None  # noqa: S101 - guaranteed by parse()
+        page = self._current_page()
         cells = [clean(c) for c in cells]
         texts = [i for i, c in enumerate(cells) if c and not is_mark(c)]
         marks = [i for i, c in enumerate(cells) if is_mark(c)]
@@ -257,8 +261,7 @@ class TableParser:
         return cells
 
     def _read_months(self, line: int, cells: list[str]) -> set[int]:
-        page = self.page
-        assert page is not None  # noqa: S101
+        page = self._current_page()
         offsets = [i - page.month_start for i, c in enumerate(cells) if is_mark(c)]
         offsets = [o for o in offsets if o >= 0]
         if not offsets:
@@ -288,8 +291,7 @@ class TableParser:
     def _read_row(self, line: int, raw_cells: list[str]) -> None:
         self._pending_split = None
         cells = self._align(line, raw_cells)
-        page = self.page
-        assert page is not None  # noqa: S101
+        page = self._current_page()
         text_cells = cells[: page.month_start]
         stray = [c for c in text_cells[TEXT_COLUMNS:] if c and not is_mark(c)]
         months = self._read_months(line, cells)
@@ -434,7 +436,6 @@ class TableParser:
                 self._add_indicators(line, fragment.text)
                 target = target or self.sub
             else:
-                assert self.previous_sub is not None  # noqa: S101 - a candidate needs it
                 self._add_indicators(line, fragment.text, sub=self.previous_sub)
                 target = target or self.previous_sub
             depth = max(depth, ROLE_DEPTH[role])

@@ -169,3 +169,30 @@ def last_embedded_number(text: str) -> int | None:
     """The last list number inside a text (``"… 10 Foo; 11 Bar;"`` → 11)."""
     numbers = [int(m.group(1)) for m in _LIST_CANDIDATE.finditer(text)]
     return numbers[-1] if numbers else None
+
+
+_KIND_RULES = [
+    (re.compile(r"^(persentase\b|\d{1,3}\s?%)", re.IGNORECASE), "persentase"),
+    (re.compile(r"^jumlah\b", re.IGNORECASE), "jumlah"),
+    (re.compile(r"^indeks\b", re.IGNORECASE), "indeks"),
+    (
+        re.compile(
+            r"^(dokumen|laporan|sk\b|renstra\b|adanya (sk|dokumen)|tersedianya dokumen)",
+            re.IGNORECASE,
+        ),
+        "dokumen",
+    ),
+]
+_PERCENT_TARGET = re.compile(r"^(\d{1,3})\s?%")
+
+
+def guess_target(text: str) -> tuple[str, int | None, str]:
+    """A first guess at an indicator's measurable target: (kind, target value, unit)."""
+    for pattern, kind in _KIND_RULES:
+        if pattern.match(text):
+            value = None
+            match = _PERCENT_TARGET.match(text)
+            if match and int(match.group(1)) <= 100:
+                value = int(match.group(1))
+            return kind, value, "%" if kind == "persentase" else ""
+    return "", None, ""

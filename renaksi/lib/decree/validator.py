@@ -91,7 +91,9 @@ def _check_header(decree: ParsedDecree) -> list[Finding]:
     return out
 
 
-def _sequence_findings(numbers, what: str, where: str) -> list[Finding]:
+def _sequence_findings(
+    numbers, what: str, where: str, repeat_severity: str = "warning"
+) -> list[Finding]:
     """Gaps and repeats in a list of (number, line) as printed."""
     out: list[Finding] = []
     seen: dict[int, int] = {}
@@ -129,7 +131,7 @@ def _sequence_findings(numbers, what: str, where: str) -> list[Finding]:
 
 def _check_numbering(decree: ParsedDecree) -> list[Finding]:
     out = _sequence_findings(
-        [(a.number, a.line) for a in decree.areas], "area perubahan", "dalam Lampiran"
+        [(a.number, a.line) for a in decree.areas], "area perubahan", "dalam Lampiran", "error"
     )
     present = {a.number for a in decree.areas}
     for number, name in STANDARD_CHANGE_AREAS.items():

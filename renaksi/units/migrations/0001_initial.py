@@ -5,28 +5,78 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Unit',
+            name="Unit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=16, unique=True, verbose_name='kode')),
-                ('name', models.CharField(max_length=200, verbose_name='nama')),
-                ('level', models.CharField(choices=[('pusat', 'Pusat'), ('provinsi', 'Provinsi'), ('kabupaten_kota', 'Kabupaten/Kota')], max_length=20, verbose_name='tingkat')),
-                ('time_zone', models.CharField(choices=[('Asia/Jakarta', 'WIB (Asia/Jakarta)'), ('Asia/Pontianak', 'WIB (Asia/Pontianak)'), ('Asia/Makassar', 'WITA (Asia/Makassar)'), ('Asia/Jayapura', 'WIT (Asia/Jayapura)')], default='Asia/Jakarta', max_length=40, verbose_name='zona waktu')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='units.unit', verbose_name='satker induk')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=16, unique=True, verbose_name="kode")),
+                ("name", models.CharField(max_length=200, verbose_name="nama")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("pusat", "Pusat"),
+                            ("provinsi", "Provinsi"),
+                            ("kabupaten_kota", "Kabupaten/Kota"),
+                        ],
+                        max_length=20,
+                        verbose_name="tingkat",
+                    ),
+                ),
+                (
+                    "time_zone",
+                    models.CharField(
+                        choices=[
+                            ("Asia/Jakarta", "WIB (Asia/Jakarta)"),
+                            ("Asia/Pontianak", "WIB (Asia/Pontianak)"),
+                            ("Asia/Makassar", "WITA (Asia/Makassar)"),
+                            ("Asia/Jayapura", "WIT (Asia/Jayapura)"),
+                        ],
+                        default="Asia/Jakarta",
+                        max_length=40,
+                        verbose_name="zona waktu",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="units.unit",
+                        verbose_name="satker induk",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'satuan kerja',
-                'verbose_name_plural': 'satuan kerja',
-                'ordering': ['code'],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('level', 'pusat'), ('parent__isnull', True)), models.Q(models.Q(('level', 'pusat'), _negated=True), ('parent__isnull', False)), _connector='OR'), name='unit_parent_matches_level', violation_error_message='Hanya satker tingkat pusat yang tidak memiliki satker induk.')],
+                "verbose_name": "satuan kerja",
+                "verbose_name_plural": "satuan kerja",
+                "ordering": ["code"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("level", "pusat"), ("parent__isnull", True)),
+                            models.Q(
+                                models.Q(("level", "pusat"), _negated=True),
+                                ("parent__isnull", False),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="unit_parent_matches_level",
+                        violation_error_message="Hanya satker tingkat pusat yang tidak memiliki satker induk.",
+                    )
+                ],
             },
         ),
     ]
