@@ -172,7 +172,11 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
-EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+MAILERS = {
+    "default": {
+        "BACKEND": env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"),
+    },
+}
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "renaksi@localhost")
 
 LOGGING = {

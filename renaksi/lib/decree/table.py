@@ -76,14 +76,13 @@ class Fragment:
         return leading_label(self.text)[0]
 
 
-def is_duplicate(a: str, b: str) -> bool:
-    """The same text twice: equal, or the same list number with nearly the same words."""
-    if a == b:
+def is_duplicate(a: str, b: str, near: bool = False) -> bool:
+    """The same text twice: equal, or (``near``) the same list number with nearly the same
+    words, as when a sub-activity cell repeats its indicator with a word changed."""
+    if a == b or similar(a, b) >= 0.99:
         return True
     label_a, label_b = leading_label(a)[1], leading_label(b)[1]
-    if label_a != label_b:
-        return False
-    return similar(a, b) >= (0.99 if not label_a else DUPLICATE_SIMILARITY)
+    return near and bool(label_a) and label_a == label_b and similar(a, b) >= DUPLICATE_SIMILARITY
 
 
 def _is_header_row(cells: list[str]) -> bool:
@@ -336,7 +335,16 @@ class TableParser:
         fragments: list[Fragment] = []
         for column in columns:
             text = texts[column]
-            duplicate = next((f for f in fragments if is_duplicate(f.text, text)), None)
+            duplicate = next(
+                (
+                    f
+                    for f in fragments
+                    if is_duplicate(
+                        f.text, text, near=(f.column, column) == (COL_SUB, COL_INDICATOR)
+                    )
+                ),
+                None,
+            )
             if duplicate is not None:
                 duplicate.duplicate_of.append(duplicate.column)
                 duplicate.column = column
@@ -473,10 +481,10 @@ class TableParser:
             return False
         for fragment in fragments:
             if fragment.column == COL_ACTIVITY:
-                self.activity.name = f"{self.activity.name} {fragment.text}".strip()
+                self.activity.name = _join(self.activity.name, fragment.text)
                 owner = f"kegiatan '{shorten(self.activity.name, 40)}'"
             elif fragment.column == COL_SUB:
-                self.sub.name = f"{self.sub.name} {fragment.text}".strip()
+                self.sub.name = _join(self.sub.name, fragment.text)
                 owner = f"sub kegiatan '{shorten(self.sub.name, 40)}'"
             else:
                 last = self.sub.indicators[-1] if self.sub.indicators else None
@@ -631,6 +639,14 @@ class TableParser:
             return 1
         labels = [int(i.label) for i in sub.indicators if i.label.isdigit()]
         return (labels[-1] if labels else len(sub.indicators)) + 1
+
+
+def _join(previous: str, continuation: str) -> str:
+    """Join a text continued on the next page, keeping a list's separator."""
+    continuation = continuation.rstrip(";").strip()
+    if previous.rstrip().endswith((":", ",")) or not leading_label(continuation)[1]:
+        return f"{previous} {continuation}".strip()
+    return f"{previous}; {continuation}".strip()
 
 
 def _next_number(numbers: list[int | None]) -> int:

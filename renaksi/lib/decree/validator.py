@@ -105,6 +105,7 @@ def _sequence_findings(
                     line,
                     "numbering_repeat",
                     f"Nomor {what} {number} {where} muncul lagi (pertama di baris {seen[number]}).",
+                    repeat_severity,
                 )
             )
         elif number > expected:
