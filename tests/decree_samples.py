@@ -74,7 +74,8 @@ MEMUTUSKAN:
 - KEPUTUSAN TENTANG RENCANA AKSI.
 
 - KESATU : Menetapkan rencana aksi sebagaimana tercantum dalam Lampiran.
-- KEDUA : Biaya dibebankan pada DIPA Nomor : SP DIPA-076.01.2.000001/{year} tanggal 1 Desember {year - 1}.
+- KEDUA : Biaya dibebankan pada DIPA Nomor : SP DIPA-076.01.2.000001/{year}
+tanggal 1 Desember {year - 1}.
 KETIGA : Keputusan ini mulai berlaku pada tanggal ditetapkan.
 
 Ditetapkan di {place}

@@ -363,7 +363,7 @@ def test_split_numbered_list():
     )
     assert split_numbered_list("Lead : 1 Foo; 2 Bar") == ("Lead", [("1", "Foo;"), ("2", "Bar")])
     # a list nested after a colon stays in its item
-    lead, items = split_numbered_list("1 Foo : 1 a; 2 b; 3 c;")
+    _, items = split_numbered_list("1 Foo : 1 a; 2 b; 3 c;")
     assert len(items) == 1 and items[0][1] == "Foo : 1 a; 2 b; 3 c;"
     # numbers that do not continue the run are text
     assert split_numbered_list("100% seluruh; 16 tahun")[1] == []
