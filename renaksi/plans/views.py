@@ -1,17 +1,70 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from .access import get_plan_for_user, plans_visible_to
+from .access import can_change_plan, get_plan_for_user, plans_visible_to
+from .lampiran import MONTH_ABBREVIATIONS, lampiran_rows, load_plan_tree
+from .services import PlanError, confirm_finding
+
+PLANS_PER_PAGE = 50
 
 
 @login_required
 def plan_list(request: HttpRequest) -> HttpResponse:
-    plans = plans_visible_to(request.user).select_related("unit")
-    return render(request, "plans/plan_list.html", {"plans": plans})
+    # One path areas → activities → sub-activities → indicators: distinct counts along it
+    # are exact, and the page costs one query however many plans there are.
+    plans = (
+        plans_visible_to(request.user)
+        .select_related("unit")
+        .annotate(
+            area_count=Count("areas", distinct=True),
+            activity_count=Count("areas__activities", distinct=True),
+            sub_activity_count=Count("areas__activities__sub_activities", distinct=True),
+            indicator_count=Count("areas__activities__sub_activities__indicators", distinct=True),
+        )
+        .order_by("-year", "unit__code", "pk")
+    )
+    page = Paginator(plans, PLANS_PER_PAGE).get_page(request.GET.get("halaman"))
+    return render(request, "plans/plan_list.html", {"page": page, "plans": page.object_list})
 
 
 @login_required
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = get_plan_for_user(request.user, pk)
-    return render(request, "plans/plan_detail.html", {"plan": plan})
+    plan = load_plan_tree(get_plan_for_user(request.user, pk))
+    findings = list(plan.findings.all())
+    return render(
+        request,
+        "plans/plan_detail.html",
+        {
+            "plan": plan,
+            "areas": plan.areas.all(),
+            "rows": lampiran_rows(plan),
+            "month_headers": MONTH_ABBREVIATIONS,
+            "findings": findings,
+            "open_finding_count": sum(1 for f in findings if f.confirmed_at is None),
+            "can_change": can_change_plan(request.user, plan),
+        },
+    )
+
+
+@login_required
+@require_POST
+def confirm_finding_view(request: HttpRequest, pk: int, finding_pk: int) -> HttpResponse:
+    plan = get_plan_for_user(request.user, pk, write=True)
+    finding = get_object_or_404(plan.findings, pk=finding_pk)
+    try:
+        confirm_finding(request.user, finding)
+    except PlanError as error:
+        messages.info(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("Temuan baris %(line)s dikonfirmasi.") % {"line": finding.line or "–"},
+        )
+    return redirect(reverse("plans:detail", args=[plan.pk]) + f"#temuan-{finding.pk}")

@@ -1,0 +1,112 @@
+"""The plan laid out as the decree's Lampiran table prints it, for the detail page.
+
+The table has one row per sub-activity. NO and AREA PERUBAHAN span every row of their area,
+KEGIATAN spans the rows of its sub-activities. An area without activities, or an activity
+without sub-activities, still gets one row so that nothing the importer loaded goes unseen.
+
+Works on a plan whose tree is already prefetched (``load_plan_tree``): it reads
+``.all()`` on the related managers and never queries by itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, prefetch_related_objects
+from django.utils.dates import MONTHS
+from django.utils.translation import pgettext_lazy
+
+from .models import ActionPlan, Activity, ImportFinding, Indicator, PlanArea, SubActivity
+
+# The month headers as the decree's Lampiran prints them (JAN … DES).
+MONTH_ABBREVIATIONS = [
+    pgettext_lazy("singkatan bulan", "JAN"),
+    pgettext_lazy("singkatan bulan", "FEB"),
+    pgettext_lazy("singkatan bulan", "MAR"),
+    pgettext_lazy("singkatan bulan", "APR"),
+    pgettext_lazy("singkatan bulan", "MEI"),
+    pgettext_lazy("singkatan bulan", "JUN"),
+    pgettext_lazy("singkatan bulan", "JUL"),
+    pgettext_lazy("singkatan bulan", "AGT"),
+    pgettext_lazy("singkatan bulan", "SEP"),
+    pgettext_lazy("singkatan bulan", "OKT"),
+    pgettext_lazy("singkatan bulan", "NOV"),
+    pgettext_lazy("singkatan bulan", "DES"),
+]
+
+
+def load_plan_tree(plan: ActionPlan) -> ActionPlan:
+    """Fetch the whole tree and the findings of ``plan`` in a fixed number of queries."""
+    prefetch_related_objects(
+        [plan],
+        Prefetch(
+            "areas",
+            queryset=PlanArea.objects.select_related("change_area").order_by("number", "id"),
+        ),
+        Prefetch("areas__activities", queryset=Activity.objects.order_by("position", "id")),
+        Prefetch(
+            "areas__activities__sub_activities",
+            queryset=SubActivity.objects.order_by("position", "id"),
+        ),
+        Prefetch(
+            "areas__activities__sub_activities__indicators",
+            queryset=Indicator.objects.order_by("position", "id"),
+        ),
+        Prefetch(
+            "findings",
+            queryset=ImportFinding.objects.select_related("confirmed_by").order_by("line", "id"),
+        ),
+    )
+    return plan
+
+
+@dataclass
+class LampiranRow:
+    """One row of the Lampiran table.
+
+    ``area`` is set on the first row of an area, which carries the NO and AREA PERUBAHAN cells.
+    ``activity_cell`` says whether the row carries the KEGIATAN cell: the first row of an
+    activity, or the single empty row of an area without activities.
+    """
+
+    area: PlanArea | None = None
+    area_rowspan: int = 1
+    activity_cell: bool = True
+    activity: Activity | None = None
+    activity_rowspan: int = 1
+    sub_activity: SubActivity | None = None
+    months: tuple[bool, ...] = (False,) * 12
+
+    @property
+    def month_cells(self) -> list[tuple[str, bool]]:
+        """(full month name, due) for each month, January first; the name is for screen readers."""
+        return [(str(MONTHS[month]), due) for month, due in enumerate(self.months, start=1)]
+
+
+def lampiran_rows(plan: ActionPlan) -> list[LampiranRow]:
+    """The rows of the Lampiran table for a plan whose tree is prefetched."""
+    rows: list[LampiranRow] = []
+    for area in plan.areas.all():
+        area_rows: list[LampiranRow] = []
+        activities = list(area.activities.all())
+        if not activities:
+            area_rows.append(LampiranRow())
+        for activity in activities:
+            subs = list(activity.sub_activities.all())
+            if not subs:
+                area_rows.append(LampiranRow(activity=activity))
+                continue
+            for index, sub in enumerate(subs):
+                area_rows.append(
+                    LampiranRow(
+                        activity_cell=index == 0,
+                        activity=activity,
+                        activity_rowspan=len(subs),
+                        sub_activity=sub,
+                        months=tuple(sub.is_due(month) for month in range(1, 13)),
+                    )
+                )
+        area_rows[0].area = area
+        area_rows[0].area_rowspan = len(area_rows)
+        rows.extend(area_rows)
+    return rows

@@ -1,0 +1,46 @@
+"""Workflows that change a plan. Views parse input, call one of these, and render.
+
+Each function checks the permission itself as well (``can_change_plan``), so that the admin,
+a future API and management commands cannot bypass the rule the views follow.
+"""
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .access import can_change_plan
+from .models import ImportFinding
+
+
+class PlanError(Exception):
+    """A plan workflow refused to run. ``message`` is for the user, in the active language."""
+
+    def __init__(self, message: str):
+        self.message = message
+        super().__init__(message)
+
+
+class FindingAlreadyConfirmed(PlanError):
+    pass
+
+
+def confirm_finding(user: User | AnonymousUser, finding: ImportFinding) -> ImportFinding:
+    """Record that ``user`` has reviewed ``finding``: sets ``confirmed_by`` and ``confirmed_at``.
+
+    The first confirmation wins: confirming twice (a double click, two reviewers at once)
+    raises ``FindingAlreadyConfirmed`` and leaves the first record as it was.
+    """
+    if not can_change_plan(user, finding.plan):
+        raise PermissionDenied
+    now = timezone.now()
+    # A conditional UPDATE, so two concurrent confirmations cannot both win.
+    updated = ImportFinding.objects.filter(pk=finding.pk, confirmed_at__isnull=True).update(
+        confirmed_by=user, confirmed_at=now
+    )
+    if not updated:
+        finding.refresh_from_db(fields=["confirmed_by", "confirmed_at"])
+        raise FindingAlreadyConfirmed(_("Temuan ini sudah dikonfirmasi sebelumnya."))
+    finding.confirmed_by = user
+    finding.confirmed_at = now
+    return finding
