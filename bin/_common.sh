@@ -1,0 +1,185 @@
+# Shared helpers for bin/start, bin/test and .ci/run. Source it; do not run it.
+# shellcheck shell=bash
+
+RENAKSI_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+VENV="$RENAKSI_ROOT/.venv"
+PG_URL_ADMIN="postgresql://postgres@127.0.0.1:5432/postgres"
+
+say() { printf '%s\n' "$*"; }
+step() { printf '\n==> %s\n' "$*"; }
+die() {
+    printf '\nERROR: %s\n' "$*" >&2
+    exit 1
+}
+
+# True when "$1" runs and is Python 3.12 or newer.
+python_ok() {
+    "$1" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' >/dev/null 2>&1
+}
+
+# Print the path of a working Python >= 3.12. RENAKSI_PYTHON overrides the search.
+find_python() {
+    local home candidate
+    if [ -n "${RENAKSI_PYTHON:-}" ]; then
+        python_ok "$RENAKSI_PYTHON" || die "RENAKSI_PYTHON=$RENAKSI_PYTHON is not a working Python >= 3.12."
+        command -v "$RENAKSI_PYTHON"
+        return
+    fi
+    home=${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}
+    # PATH first (a pyenv shim that is not active fails when run, and is skipped),
+    # then pyenv's own builds, newest first, then the system's.
+    for candidate in python3.13 python3.12 python3 \
+        $(ls -d "$home"/.pyenv/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV) \
+        $(ls -d /usr/local/bin/python3.1[2-9] /usr/bin/python3.1[2-9] 2>/dev/null | sort -rV); do
+        if python_ok "$candidate"; then
+            if [[ $candidate == */* ]]; then
+                say "$candidate"
+            else
+                command -v "$candidate"
+            fi
+            return
+        fi
+    done
+    die "no Python 3.12 or newer found (Django 6.1 needs it).
+Tried python3.13, python3.12 and python3 on PATH, ~/.pyenv/versions/3.1[2-9]*/bin/python3
+and /usr/bin/python3.1[2-9]. Install one (e.g. 'pyenv install 3.12'), or point
+RENAKSI_PYTHON at it."
+}
+
+# Make sure .venv exists with a Python >= 3.12 and the project installed.
+#   ensure_venv base   -> pip install -e .
+#   ensure_venv dev    -> pip install -e '.[dev]'
+# pip runs only when pyproject.toml changed since the last successful install
+# (a stamp file in .venv holds its checksum), so a second run is fast.
+ensure_venv() {
+    local kind=$1 python spec hash
+    if ! python_ok "$VENV/bin/python"; then
+        python=$(find_python) || exit 1
+        say "Creating .venv with $python ($("$python" --version 2>&1))"
+        rm -rf "$VENV"
+        "$python" -m venv "$VENV" || die "could not create $VENV with $python"
+    fi
+    hash=$(sha256sum "$RENAKSI_ROOT/pyproject.toml" | cut -d' ' -f1)
+    if [ "$(cat "$VENV/.renaksi-dev.stamp" 2>/dev/null)" = "$hash" ] ||
+        { [ "$kind" = base ] && [ "$(cat "$VENV/.renaksi-base.stamp" 2>/dev/null)" = "$hash" ]; }; then
+        say "Dependencies up to date ($("$VENV/bin/python" --version), pyproject.toml unchanged)."
+        return
+    fi
+    spec=.
+    [ "$kind" = dev ] && spec=".[dev]"
+    say "Installing $spec into .venv (pyproject.toml changed or first run)..."
+    (cd "$RENAKSI_ROOT" && "$VENV/bin/python" -m pip install --disable-pip-version-check -q -e "$spec") ||
+        die "pip install -e '$spec' failed (see above)."
+    say "$hash" >"$VENV/.renaksi-$kind.stamp"
+    [ "$kind" = dev ] && say "$hash" >"$VENV/.renaksi-base.stamp"
+    return 0
+}
+
+# --- PostgreSQL on 127.0.0.1:5432 ---------------------------------------------
+
+# Run a trivial query as postgres@127.0.0.1:5432 with no password: with psql when it is
+# installed, otherwise with psycopg from .venv. Prints the error on failure.
+pg_query() {
+    if command -v psql >/dev/null 2>&1; then
+        PGCONNECT_TIMEOUT=3 psql -X -w -q -A -t "$PG_URL_ADMIN" -c 'select 1' 2>&1 >/dev/null
+    elif [ -x "$VENV/bin/python" ]; then
+        "$VENV/bin/python" - "$PG_URL_ADMIN" 2>&1 >/dev/null <<'PY'
+import sys
+
+try:
+    import psycopg
+except ImportError:
+    sys.exit("neither psql nor psycopg is installed")
+try:
+    psycopg.connect(sys.argv[1], connect_timeout=3).close()
+except psycopg.Error as exc:
+    sys.exit(str(exc).strip())
+PY
+    else
+        say "neither psql nor .venv with psycopg is there to check"
+        return 1
+    fi
+}
+
+# 0 when user postgres can log in to 127.0.0.1:5432 without a password.
+pg_reachable() { pg_query >/dev/null 2>&1; }
+
+pg_installed() {
+    command -v pg_ctlcluster >/dev/null 2>&1 && ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1
+}
+
+pg_install() {
+    [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 ||
+        die "PostgreSQL is not installed, and this is not root with apt-get to install it.
+The PostgreSQL run is part of the suite. Install PostgreSQL (apt-get install postgresql), make it
+listen on 127.0.0.1:5432 with trust auth for user postgres, and run bin/test again."
+    say "Installing PostgreSQL with apt-get..."
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q >/dev/null && apt-get install -y -q postgresql >/dev/null ||
+        die "apt-get install postgresql failed."
+}
+
+# Start every installed cluster that is down (Debian's postgresql-common layout).
+pg_start_clusters() {
+    local version
+    for version in $(ls /etc/postgresql 2>/dev/null); do
+        [ -d "/etc/postgresql/$version/main" ] || continue
+        if ! pg_ctlcluster "$version" main status >/dev/null 2>&1; then
+            say "Starting PostgreSQL $version/main..."
+            pg_ctlcluster --skip-systemctl-redirect "$version" main start ||
+                say "  pg_ctlcluster $version main start failed (may need root)."
+        fi
+    done
+}
+
+# Let user postgres in from 127.0.0.1 and ::1 without a password (first matching line wins,
+# so the lines go on top). Only for a cluster this machine owns, as root.
+pg_trust_local() {
+    local hba changed=0
+    for hba in /etc/postgresql/*/main/pg_hba.conf; do
+        [ -f "$hba" ] || continue
+        grep -q '^host all postgres 127.0.0.1/32 trust' "$hba" && continue
+        say "Allowing trust auth for postgres@127.0.0.1 in $hba"
+        printf '%s\n%s\n%s\n' '# added by renaksi bin/test: local test runs' \
+            'host all postgres 127.0.0.1/32 trust' 'host all postgres ::1/128 trust' |
+            cat - "$hba" >"$hba.renaksi-tmp" && cat "$hba.renaksi-tmp" >"$hba" && rm -f "$hba.renaksi-tmp"
+        changed=1
+    done
+    [ "$changed" = 1 ] && for version in $(ls /etc/postgresql); do
+        pg_ctlcluster --skip-systemctl-redirect "$version" main reload >/dev/null 2>&1 || true
+    done
+    return 0
+}
+
+pg_wait() {
+    local i
+    for i in $(seq 1 30); do
+        pg_reachable && return 0
+        sleep 0.5
+    done
+    return 1
+}
+
+# Make PostgreSQL reachable on 127.0.0.1:5432 as user postgres without a password.
+#   ensure_postgres        -> start it if stopped, install it if absent (root + apt-get);
+#                             set trust auth only on a server this call installed.
+#   ensure_postgres ci     -> also set trust auth on an existing server (CI machines).
+ensure_postgres() {
+    local mode=${1:-} installed_now=0
+    pg_reachable && return 0
+    if ! pg_installed; then
+        pg_install
+        installed_now=1
+    fi
+    pg_start_clusters
+    pg_wait && return 0
+    if [ "$(id -u)" = 0 ] && { [ "$installed_now" = 1 ] || [ "$mode" = ci ]; }; then
+        pg_trust_local
+        pg_wait && return 0
+    fi
+    die "PostgreSQL is not reachable as postgres@127.0.0.1:5432 without a password:
+  $(pg_query | tail -n 3)
+The PostgreSQL run is part of the suite and is not skipped. Start the server
+(pg_ctlcluster --skip-systemctl-redirect 15 main start) and allow trust auth for user postgres
+from 127.0.0.1 in pg_hba.conf, then run bin/test again."
+}
