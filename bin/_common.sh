@@ -3,7 +3,7 @@
 
 RENAKSI_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 VENV="$RENAKSI_ROOT/.venv"
-PG_URL_ADMIN="postgresql://postgres@127.0.0.1:5432/postgres"
+PG_PORT=5432
 
 say() { printf '%s\n' "$*"; }
 step() { printf '\n==> %s\n' "$*"; }
@@ -77,13 +77,15 @@ ensure_venv() {
 
 # --- PostgreSQL on 127.0.0.1:5432 ---------------------------------------------
 
+pg_admin_url() { say "postgresql://postgres@127.0.0.1:$PG_PORT/postgres"; }
+
 # Run a trivial query as postgres@127.0.0.1:5432 with no password: with psql when it is
 # installed, otherwise with psycopg from .venv. Prints the error on failure.
 pg_query() {
     if command -v psql >/dev/null 2>&1; then
-        PGCONNECT_TIMEOUT=3 psql -X -w -q -A -t "$PG_URL_ADMIN" -c 'select 1' 2>&1 >/dev/null
+        PGCONNECT_TIMEOUT=3 psql -X -w -q -A -t "$(pg_admin_url)" -c 'select 1' 2>&1 >/dev/null
     elif [ -x "$VENV/bin/python" ]; then
-        "$VENV/bin/python" - "$PG_URL_ADMIN" 2>&1 >/dev/null <<'PY'
+        "$VENV/bin/python" - "$(pg_admin_url)" 2>&1 >/dev/null <<'PY'
 import sys
 
 try:
@@ -119,42 +121,46 @@ listen on 127.0.0.1:5432 with trust auth for user postgres, and run bin/test aga
         die "apt-get install postgresql failed."
 }
 
-# Start every installed cluster that is down (Debian's postgresql-common layout).
-pg_start_clusters() {
-    local version
-    for version in $(ls /etc/postgresql 2>/dev/null); do
-        [ -d "/etc/postgresql/$version/main" ] || continue
-        if ! pg_ctlcluster "$version" main status >/dev/null 2>&1; then
-            say "Starting PostgreSQL $version/main..."
-            pg_ctlcluster --skip-systemctl-redirect "$version" main start ||
-                say "  pg_ctlcluster $version main start failed (may need root)."
-        fi
-    done
+# Debian's clusters (postgresql-common) set to listen on $PG_PORT: "version name status" lines.
+pg_clusters() {
+    command -v pg_lsclusters >/dev/null 2>&1 || return 0
+    pg_lsclusters -h 2>/dev/null | awk -v port="$PG_PORT" '$3 == port {print $1, $2, $4}'
 }
 
-# Let user postgres in from 127.0.0.1 and ::1 without a password (first matching line wins,
-# so the lines go on top). Only for a cluster this machine owns, as root.
+pg_start_clusters() {
+    local version name status
+    while read -r version name status; do
+        [ -n "$version" ] && [ "$status" != online ] || continue
+        say "Starting PostgreSQL cluster $version/$name..."
+        pg_ctlcluster --skip-systemctl-redirect "$version" "$name" start ||
+            say "  pg_ctlcluster $version $name start failed (it may need root)."
+    done < <(pg_clusters)
+}
+
+# Let user postgres in from 127.0.0.1 and ::1 without a password: lines on top of pg_hba.conf
+# (the first matching line wins), then reload. Only used as root, on CI or on a fresh install.
 pg_trust_local() {
-    local hba changed=0
-    for hba in /etc/postgresql/*/main/pg_hba.conf; do
+    local version name status hba
+    while read -r version name status; do
+        hba=/etc/postgresql/$version/$name/pg_hba.conf
         [ -f "$hba" ] || continue
         grep -q '^host all postgres 127.0.0.1/32 trust' "$hba" && continue
         say "Allowing trust auth for postgres@127.0.0.1 in $hba"
-        printf '%s\n%s\n%s\n' '# added by renaksi bin/test: local test runs' \
-            'host all postgres 127.0.0.1/32 trust' 'host all postgres ::1/128 trust' |
-            cat - "$hba" >"$hba.renaksi-tmp" && cat "$hba.renaksi-tmp" >"$hba" && rm -f "$hba.renaksi-tmp"
-        changed=1
-    done
-    [ "$changed" = 1 ] && for version in $(ls /etc/postgresql); do
-        pg_ctlcluster --skip-systemctl-redirect "$version" main reload >/dev/null 2>&1 || true
-    done
-    return 0
+        { printf '%s\n' '# added by renaksi (bin/_common.sh) for local test runs' \
+            'host all postgres 127.0.0.1/32 trust' 'host all postgres ::1/128 trust'
+          cat "$hba"; } >"$hba.renaksi-new" && cat "$hba.renaksi-new" >"$hba"
+        rm -f "$hba.renaksi-new"
+        pg_ctlcluster --skip-systemctl-redirect "$version" "$name" reload ||
+            say "  pg_ctlcluster $version $name reload failed."
+    done < <(pg_clusters)
 }
 
+# Wait up to 15 s for the server; give up at once if it answers but refuses the login.
 pg_wait() {
-    local i
+    local i error
     for i in $(seq 1 30); do
-        pg_reachable && return 0
+        error=$(pg_query) && return 0
+        case "$error" in *password* | *authentication*) return 1 ;; esac
         sleep 0.5
     done
     return 1
@@ -177,7 +183,7 @@ ensure_postgres() {
         pg_trust_local
         pg_wait && return 0
     fi
-    die "PostgreSQL is not reachable as postgres@127.0.0.1:5432 without a password:
+    die "PostgreSQL is not reachable as postgres@127.0.0.1:$PG_PORT without a password:
   $(pg_query | tail -n 3)
 The PostgreSQL run is part of the suite and is not skipped. Start the server
 (pg_ctlcluster --skip-systemctl-redirect 15 main start) and allow trust auth for user postgres
