@@ -642,3 +642,31 @@ def test_admin_action_confirms_findings(admin_client, plan):
     )
     assert response.status_code == 200
     assert not plan.findings.filter(confirmed_at__isnull=True).exists()
+
+
+def test_findings_link_to_their_lampiran_row_and_back(client, viewer, plan):
+    sub = SubActivity.objects.get(name="Melakukan monitoring Rencana Aksi")
+    SubActivity.objects.filter(pk=sub.pk).update(source_line=120)
+    finding = plan.findings.get(line=120)
+    client.force_login(viewer)
+    response = client.get(reverse("plans:detail", args=[plan.pk]))
+    html = response.content.decode()
+
+    [row] = [r for r in response.context["rows"] if r.sub_activity == sub]
+    assert row.findings == [finding]
+    assert f'<tr id="{row.anchor}"' in html
+    assert f'<a href="#{row.anchor}"' in html  # the finding's line links to the row
+    assert f'href="#temuan-{finding.pk}"' in html  # and the row flags the finding
+    assert "1 temuan perlu ditinjau" in html
+    # The finding at line 7 matches no row: plain text, no link.
+    assert [f.row_anchor for f in response.context["findings"]] == ["", row.anchor]
+
+
+def test_confirmed_findings_no_longer_flag_their_row(client, editor, plan):
+    sub = SubActivity.objects.get(name="Melakukan monitoring Rencana Aksi")
+    SubActivity.objects.filter(pk=sub.pk).update(source_line=120)
+    confirm_finding(editor, plan.findings.get(line=120))
+    client.force_login(editor)
+    response = client.get(reverse("plans:detail", args=[plan.pk]))
+    assert "temuan perlu ditinjau" not in response.content.decode()
+    assert response.context["open_finding_count"] == 1

@@ -10,7 +10,8 @@ Works on a plan whose tree is already prefetched (``load_plan_tree``): it reads
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.dates import MONTHS
@@ -76,6 +77,25 @@ class LampiranRow:
     activity_rowspan: int = 1
     sub_activity: SubActivity | None = None
     months: tuple[bool, ...] = (False,) * 12
+    # Set by attach_findings(): the row's HTML id and the findings on its source lines.
+    anchor: str = ""
+    findings: list[ImportFinding] = field(default_factory=list)
+
+    @property
+    def open_findings(self) -> list[ImportFinding]:
+        return [finding for finding in self.findings if finding.confirmed_at is None]
+
+    def source_lines(self) -> list[int]:
+        """The source lines of everything this row shows, first line first."""
+        items: list = []
+        if self.area is not None:
+            items.append(self.area)
+        if self.activity_cell and self.activity is not None:
+            items.append(self.activity)
+        if self.sub_activity is not None:
+            items.append(self.sub_activity)
+            items.extend(self.sub_activity.indicators.all())
+        return sorted({item.source_line for item in items if item.source_line is not None})
 
     @property
     def month_cells(self) -> list[tuple[str, bool]]:
@@ -109,4 +129,24 @@ def lampiran_rows(plan: ActionPlan) -> list[LampiranRow]:
         area_rows[0].area = area
         area_rows[0].area_rowspan = len(area_rows)
         rows.extend(area_rows)
+    for number, row in enumerate(rows, start=1):
+        row.anchor = f"lampiran-{number}"
     return rows
+
+
+def attach_findings(rows: list[LampiranRow], findings: list[ImportFinding]) -> None:
+    """Pair each finding with the first table row built from its source line.
+
+    The row gets the finding in ``row.findings``; the finding gets ``row_anchor``, the id of
+    that row, so the review list can link to the row it is about and the row back to it.
+    """
+    by_line: dict[int, list[ImportFinding]] = defaultdict(list)
+    for finding in findings:
+        finding.row_anchor = ""
+        if finding.line is not None:
+            by_line[finding.line].append(finding)
+    for row in rows:
+        for line in row.source_lines():
+            for finding in by_line.pop(line, []):
+                finding.row_anchor = row.anchor
+                row.findings.append(finding)

@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .access import can_change_plan, get_plan_for_user, plans_visible_to
-from .lampiran import MONTH_ABBREVIATIONS, lampiran_rows, load_plan_tree
+from .lampiran import MONTH_ABBREVIATIONS, attach_findings, lampiran_rows, load_plan_tree
+from .models import ImportFinding
 from .services import PlanError, confirm_finding
 
 PLANS_PER_PAGE = 50
@@ -37,17 +38,24 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = load_plan_tree(get_plan_for_user(request.user, pk))
+    rows = lampiran_rows(plan)
     findings = list(plan.findings.all())
+    attach_findings(rows, findings)
+    open_findings = [finding for finding in findings if finding.confirmed_at is None]
     return render(
         request,
         "plans/plan_detail.html",
         {
             "plan": plan,
-            "areas": plan.areas.all(),
-            "rows": lampiran_rows(plan),
+            "rows": rows,
             "month_headers": MONTH_ABBREVIATIONS,
             "findings": findings,
-            "open_finding_count": sum(1 for f in findings if f.confirmed_at is None),
+            "open_finding_count": len(open_findings),
+            # Most serious first: (severity, label, number still open).
+            "open_by_severity": [
+                (value, label, sum(1 for finding in open_findings if finding.severity == value))
+                for value, label in reversed(ImportFinding.Severity.choices)
+            ],
             "can_change": can_change_plan(request.user, plan),
         },
     )
