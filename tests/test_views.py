@@ -280,13 +280,6 @@ def test_header_shows_user_and_a_post_logout_form(client, viewer, plan):
     assert "_auth_user_id" not in client.session
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="renaksi/settings.py has no STATICFILES_DIRS = [BASE_DIR / 'renaksi' / 'static'], so "
-    "renaksi/static/ is never collected and, with DEBUG off, {% static 'renaksi/app.css' %} "
-    "raises 'Missing staticfiles manifest entry' (every page 500s). Remove this mark once the "
-    "setting is added.",
-)
 @pytest.mark.parametrize("path", ["renaksi/app.css", "renaksi/favicon.svg"])
 def test_stylesheet_is_found_by_the_staticfiles_finders(path):
     from django.contrib.staticfiles import finders
