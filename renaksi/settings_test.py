@@ -13,3 +13,6 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.MD5PasswordHasher"
 ]  # speed only; see test_settings
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+
+# WhiteNoise warns when STATIC_ROOT is missing; tests serve nothing from it.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
