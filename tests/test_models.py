@@ -104,3 +104,24 @@ def test_indicator_target_rules(sub_activity):
     Indicator.objects.create(
         sub_activity=sub_activity, position=4, text="n", kind="jumlah", target_value=120
     )
+
+
+def test_every_finding_kind_the_importer_emits_has_a_label():
+    """Each kind passed to Finding(...) or note(...) in the importer has an Indonesian label."""
+    import ast
+    from pathlib import Path
+
+    from renaksi.plans.models import FINDING_KIND_LABELS
+
+    root = Path(__file__).resolve().parents[1] / "renaksi"
+    emitted = set()
+    for path in [*root.glob("lib/decree/*.py"), *root.glob("importer/*.py")]:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(node, ast.Call) or len(node.args) < 2:
+                continue
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            kind = node.args[1]
+            if name in {"Finding", "note"} and isinstance(kind, ast.Constant):
+                emitted.add(kind.value)
+    assert len(emitted) > 20
+    assert emitted <= set(FINDING_KIND_LABELS)

@@ -262,6 +262,39 @@ class Indicator(models.Model):
         return self.text
 
 
+# What each importer finding kind means, for people (see docs/importer.md).
+FINDING_KIND_LABELS = {
+    "wide_table": _("Tabel lebih lebar dari 12 bulan"),
+    "month_overflow": _("Tanda bulan di luar kolom JAN–DES"),
+    "month_header": _("Judul kolom bulan tidak lengkap"),
+    "row_shifted": _("Baris bergeser"),
+    "ambiguous_cell": _("Teks ganda atau salah kolom"),
+    "merged_months": _("Jadwal baris indikator digabungkan"),
+    "page_continuation": _("Lanjutan dari halaman sebelumnya"),
+    "list_split": _("Daftar dalam satu sel dipecah"),
+    "area_inferred": _("Area disimpulkan"),
+    "missing_number": _("Tanpa nomor"),
+    "numbering_gap": _("Nomor melompat"),
+    "numbering_repeat": _("Nomor berulang"),
+    "numbering_order": _("Nomor tidak urut"),
+    "area_missing": _("Area tidak ada"),
+    "area_unknown": _("Nomor area tidak dikenal"),
+    "area_name": _("Nama area berbeda dari baku"),
+    "missing_indicator": _("Tanpa indikator"),
+    "empty_schedule": _("Tanpa jadwal"),
+    "stale_year": _("Tahun lama"),
+    "place_mismatch": _("Tempat penetapan berbeda"),
+    "date_mismatch": _("Tanggal penetapan berbeda"),
+    "signer_mismatch": _("Penanda tangan berbeda"),
+    "year_mismatch": _("Tahun tidak cocok"),
+    "missing_field": _("Bagian keputusan tidak ada"),
+    "stray_text": _("Teks di luar kolom"),
+    "orphan_marks": _("Tanda bulan tanpa sub kegiatan"),
+    "area_without_name": _("Area tanpa nama"),
+    "unit_mismatch": _("Satker tidak cocok"),
+}
+
+
 class ImportFinding(models.Model):
     """Something the decree importer chose or noticed, for a person to confirm."""
 
@@ -299,3 +332,7 @@ class ImportFinding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.line}: {self.message}"
+
+    @property
+    def kind_label(self) -> str:
+        return str(FINDING_KIND_LABELS.get(self.kind, self.kind))
