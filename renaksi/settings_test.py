@@ -7,12 +7,15 @@ os.environ.setdefault(
     "RENAKSI_DATA_DIR", os.path.join(os.path.dirname(__file__), "..", "data", "test")
 )
 
-from renaksi.settings import *  # noqa: F403
+from renaksi import settings as _base
 
-PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.MD5PasswordHasher"
-]  # speed only; see test_settings
-STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+globals().update({name: getattr(_base, name) for name in dir(_base) if name.isupper()})
 
+# Speed only: test_settings checks that production hashes with Argon2.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    **_base.STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 # WhiteNoise warns when STATIC_ROOT is missing; tests serve nothing from it.
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
+_base.STATIC_ROOT.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,66 @@
+"""Production settings: safe by default, and loud about bad environment values."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from renaksi import settings as production
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def load_settings(**env):
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    clean.update(env)
+    return subprocess.run(
+        [sys.executable, "-c", "import renaksi.settings"],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_production_hashes_passwords_with_argon2():
+    assert production.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+
+
+def test_language_and_time_zone():
+    assert production.LANGUAGE_CODE == "id"
+    assert production.TIME_ZONE == "Asia/Jakarta"
+
+
+def test_missing_secret_key_fails_loudly(tmp_path):
+    result = load_settings(RENAKSI_DATA_DIR=str(tmp_path))
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_bad_boolean_fails_loudly(tmp_path):
+    result = load_settings(SECRET_KEY="x", DEBUG="maybe", RENAKSI_DATA_DIR=str(tmp_path))
+    assert result.returncode != 0
+    assert "DEBUG must be true or false" in result.stderr
+
+
+def test_bad_database_url_fails_loudly(tmp_path):
+    result = load_settings(
+        SECRET_KEY="x", DATABASE_URL="nonsense://", RENAKSI_DATA_DIR=str(tmp_path)
+    )
+    assert result.returncode != 0
+    assert "DATABASE_URL" in result.stderr
+
+
+@pytest.mark.django_db
+def test_security_headers_on_every_page(client):
+    response = client.get(reverse("login"))
+    assert "default-src 'self'" in response["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert "csrfmiddlewaretoken" in response.content.decode()
