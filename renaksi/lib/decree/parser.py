@@ -128,30 +128,24 @@ def infer_missing_areas(areas: list[AreaData], findings: list[Finding]) -> list[
 def number_unnumbered(areas: list[AreaData], findings: list[Finding]) -> None:
     """Give an unnumbered activity or sub-activity its position as number, and say so."""
     for area in areas:
-        for position, activity in enumerate(area.activities, start=1):
-            if activity.number is None:
-                activity.number = position
-                findings.append(
-                    Finding(
-                        activity.line,
-                        "missing_number",
-                        f"Kegiatan '{activity.name[:50]}' tidak bernomor; diberi nomor "
-                        f"{position} sesuai urutannya.",
-                        "info",
-                    )
+        _number_by_position(area.activities, "Kegiatan", findings)
+        for activity in area.activities:
+            _number_by_position(activity.sub_activities, "Sub kegiatan", findings)
+
+
+def _number_by_position(items, what: str, findings: list[Finding]) -> None:
+    for position, item in enumerate(items, start=1):
+        if item.number is None:
+            item.number = position
+            findings.append(
+                Finding(
+                    item.line,
+                    "missing_number",
+                    f"{what} '{item.name[:50]}' tidak bernomor; diberi nomor {position} "
+                    "sesuai urutannya.",
+                    "info",
                 )
-            for sub_position, sub in enumerate(activity.sub_activities, start=1):
-                if sub.number is None:
-                    sub.number = sub_position
-                    findings.append(
-                        Finding(
-                            sub.line,
-                            "missing_number",
-                            f"Sub kegiatan '{sub.name[:50]}' tidak bernomor; diberi nomor "
-                            f"{sub_position} sesuai urutannya.",
-                            "info",
-                        )
-                    )
+            )
 
 
 def _span(numbers: list[int | None]) -> str:
