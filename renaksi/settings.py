@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "renaksi.units",
     "renaksi.plans",
     "renaksi.importer",
+    "renaksi.teams",
+    "renaksi.access",
 ]
 
 MIDDLEWARE = [

@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 
+from renaksi.access.policy import APPROVE_PLAN, CHANGE_PLAN, REVIEW_PLAN, VIEW_PLAN
 from renaksi.importer.services import ImportRefused, import_decree
 from renaksi.lib.decree.model import DecreeError
 from renaksi.plans.models import (
@@ -257,8 +258,13 @@ def test_seed_demo_is_idempotent(db):
     assert "sudah ada" in out.getvalue()
     assert tree_counts() == before
     assert User.objects.get(username="admin").check_password("renaksi-admin")
-    assert User.objects.get(username="sekretariat").has_perm("plans.change_actionplan")
-    assert not User.objects.get(username="pimpinan").has_perm("plans.change_actionplan")
+    plan = ActionPlan.objects.get(unit=bengkayang)
+    assert User.objects.get(username="sekretariat").has_perm(CHANGE_PLAN, plan)
+    pimpinan = User.objects.get(username="pimpinan")
+    assert not pimpinan.has_perm(CHANGE_PLAN, plan)
+    assert pimpinan.has_perm(APPROVE_PLAN, plan)
+    assert User.objects.get(username="kalbar").has_perm(REVIEW_PLAN, plan)
+    assert User.objects.get(username="kpuri").has_perm(VIEW_PLAN, plan)
 
 
 def test_plan_page_renders_the_whole_imported_bengkayang_plan(

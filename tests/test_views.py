@@ -4,12 +4,13 @@ import datetime
 from html.parser import HTMLParser
 
 import pytest
-from django.contrib.auth.models import Permission, User
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from renaksi.access.models import UnitRole
 from renaksi.plans.models import (
     ActionPlan,
     Activity,
@@ -142,15 +143,31 @@ def plan(units):
 
 
 @pytest.fixture
-def viewer():
-    return User.objects.create_user("pembaca", password="rahasia-panjang-1")
+def viewer(units):
+    """Reads Bengkayang (a viewer role there), changes nothing."""
+    user = User.objects.create_user("pembaca", password="rahasia-panjang-1")
+    UnitRole.objects.create(user=user, unit=units["bengkayang"], role=UnitRole.Role.VIEWER)
+    return user
 
 
 @pytest.fixture
-def editor():
-    user = User.objects.create_user("penyunting", password="rahasia-panjang-2")
-    user.user_permissions.add(Permission.objects.get(codename="change_actionplan"))
-    return User.objects.get(pk=user.pk)  # fresh instance: no stale permission cache
+def national_viewer(units):
+    """A viewer at KPU RI: reads every unit's plans."""
+    user = User.objects.create_user("pembaca-ri", password="rahasia-panjang-3")
+    UnitRole.objects.create(user=user, unit=units["ri"], role=UnitRole.Role.VIEWER)
+    return user
+
+
+def unit_admin(username, unit):
+    user = User.objects.create_user(username, password="rahasia-panjang-2")
+    UnitRole.objects.create(user=user, unit=unit, role=UnitRole.Role.ADMIN)
+    return user
+
+
+@pytest.fixture
+def editor(units):
+    """The administrator of Bengkayang: may change its plan."""
+    return unit_admin("penyunting", units["bengkayang"])
 
 
 # ---------------------------------------------------------------- HTML helpers
@@ -322,17 +339,17 @@ def test_list_shows_the_plan_with_its_counts(client, viewer, plan):
     assert reverse("plans:detail", args=[plan.pk]) in html
 
 
-def test_list_counts_do_not_leak_between_plans(client, viewer, plan, units):
+def test_list_counts_do_not_leak_between_plans(client, national_viewer, plan, units):
     build_plan(units["kalbar"], 2023, [("Manajemen Perubahan", False, [("Satu", [])])])
-    client.force_login(viewer)
+    client.force_login(national_viewer)
     plans = {p.unit.code: p for p in client.get(reverse("plans:list")).context["plans"]}
     assert (plans["61"].area_count, plans["61"].activity_count) == (1, 1)
     assert (plans["61"].sub_activity_count, plans["61"].indicator_count) == (0, 0)
     assert plans["6107"].indicator_count == 5
 
 
-def test_list_query_count_does_not_grow_with_plans(client, viewer, plan, units):
-    client.force_login(viewer)
+def test_list_query_count_does_not_grow_with_plans(client, national_viewer, plan, units):
+    client.force_login(national_viewer)
     with CaptureQueriesContext(connection) as one:
         client.get(reverse("plans:list"))
     build_plan(units["kalbar"], 2022, BENGKAYANG_TREE)
@@ -434,13 +451,13 @@ def test_detail_marks_inferred_areas(client, viewer, plan):
     assert "is-inferred" in classes(area_cells[1])
 
 
-def test_detail_keeps_empty_areas_and_activities_visible(client, viewer, units):
+def test_detail_keeps_empty_areas_and_activities_visible(client, national_viewer, units):
     plan = build_plan(
         units["kalbar"],
         2023,
         [("Area kosong", True, []), ("Area kedua", False, [("Kegiatan tanpa sub", [])])],
     )
-    client.force_login(viewer)
+    client.force_login(national_viewer)
     response = client.get(reverse("plans:detail", args=[plan.pk]))
     rows = lampiran_rows(response.content.decode())
     assert len(rows) == 2
@@ -491,8 +508,10 @@ def test_confirmed_finding_shows_who_and_when_in_the_units_time_zone(client, vie
     assert "WIB" in html
 
 
-def test_detail_query_count_is_constant(client, viewer, plan, units, django_assert_max_num_queries):
-    client.force_login(viewer)
+def test_detail_query_count_is_constant(
+    client, national_viewer, plan, units, django_assert_max_num_queries
+):
+    client.force_login(national_viewer)
     with CaptureQueriesContext(connection) as small:
         client.get(reverse("plans:detail", args=[plan.pk]))
 
@@ -578,8 +597,7 @@ def test_confirm_finding_of_another_plan_is_404(client, editor, plan, units):
 
 def test_confirming_twice_keeps_the_first_confirmation(client, editor, plan):
     finding = plan.findings.first()
-    other_editor = User.objects.create_user("penyunting2")
-    other_editor.user_permissions.add(Permission.objects.get(codename="change_actionplan"))
+    other_editor = unit_admin("penyunting2", plan.unit)
     confirm_finding(editor, finding)
     first_time = ImportFinding.objects.get(pk=finding.pk).confirmed_at
 

@@ -79,6 +79,16 @@ class ActionPlan(models.Model):
     dictums = models.JSONField(_("diktum"), default=list, blank=True)
     budget_reference = models.CharField(_("rujukan anggaran (DIPA)"), max_length=300, blank=True)
 
+    approved_by = models.ForeignKey(
+        "auth.User",
+        verbose_name=_("disetujui oleh"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("waktu persetujuan"), null=True, blank=True)
+
     source_file = models.FileField(
         _("berkas sumber"), upload_to="decrees/%Y/", max_length=300, blank=True
     )
@@ -149,6 +159,14 @@ class Activity(models.Model):
     number = models.PositiveSmallIntegerField(_("nomor"))
     position = models.PositiveSmallIntegerField(_("urutan"))
     name = models.TextField(_("nama"))
+    pic = models.ForeignKey(
+        "auth.User",
+        verbose_name=_("penanggung jawab (PIC)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="%(class)s_owned",
+    )
     source_line = models.PositiveIntegerField(_("baris sumber"), null=True, blank=True)
 
     class Meta:
@@ -177,6 +195,14 @@ class SubActivity(models.Model):
     name = models.TextField(_("nama"))
     schedule = models.PositiveSmallIntegerField(
         _("jadwal (bulan)"), default=0, help_text=_("Bit 0 = Januari … bit 11 = Desember.")
+    )
+    pic = models.ForeignKey(
+        "auth.User",
+        verbose_name=_("penanggung jawab (PIC)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="%(class)s_owned",
     )
     source_line = models.PositiveIntegerField(_("baris sumber"), null=True, blank=True)
 

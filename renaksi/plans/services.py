@@ -1,6 +1,6 @@
 """Workflows that change a plan. Views parse input, call one of these, and render.
 
-Each function checks the permission itself as well (``can_change_plan``), so that the admin,
+Each function checks the permission itself as well (renaksi/access), so that the admin,
 a future API and management commands cannot bypass the rule the views follow.
 """
 
@@ -9,7 +9,8 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .access import can_change_plan
+from renaksi.access.policy import CHANGE_PLAN
+
 from .models import ImportFinding
 
 
@@ -31,7 +32,7 @@ def confirm_finding(user: User | AnonymousUser, finding: ImportFinding) -> Impor
     The first confirmation wins: confirming twice (a double click, two reviewers at once)
     raises ``FindingAlreadyConfirmed`` and leaves the first record as it was.
     """
-    if not can_change_plan(user, finding.plan):
+    if not user.has_perm(CHANGE_PLAN, finding.plan):
         raise PermissionDenied
     now = timezone.now()
     # A conditional UPDATE, so two concurrent confirmations cannot both win.

@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .access import can_change_plan, get_plan_for_user, plans_visible_to
+from renaksi.access.policy import CHANGE_PLAN, get_plan_for_user, plans_visible_to
+
 from .lampiran import MONTH_ABBREVIATIONS, attach_findings, lampiran_rows, load_plan_tree
 from .models import ImportFinding
 from .services import PlanError, confirm_finding
@@ -56,7 +57,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 (value, label, sum(1 for finding in open_findings if finding.severity == value))
                 for value, label in reversed(ImportFinding.Severity.choices)
             ],
-            "can_change": can_change_plan(request.user, plan),
+            "can_change": request.user.has_perm(CHANGE_PLAN, plan),
         },
     )
 

@@ -2,11 +2,14 @@
 
 from pathlib import Path
 
-from django.contrib.auth.models import Permission, User
+from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from renaksi.access.models import UnitRole
 from renaksi.importer.services import ImportRefused, import_decree
+from renaksi.plans.models import ChangeArea
+from renaksi.teams.models import Position, ReformTeam, TeamMember
 from renaksi.units.models import Unit
 
 DEMO_DECREE = (
@@ -20,12 +23,34 @@ DEMO_UNITS = [
     ("61", "KPU Provinsi Kalimantan Barat", Unit.Level.PROVINSI, "00", "Asia/Pontianak"),
     ("6107", "KPU Kabupaten Bengkayang", Unit.Level.KABUPATEN_KOTA, "61", "Asia/Pontianak"),
 ]
-# username, password, description, superuser, may change plans
+# username, full name, what they are in the demo
 DEMO_USERS = [
-    ("admin", "renaksi-admin", "administrator (semua akses, termasuk /admin/)", True, True),
-    ("sekretariat", "renaksi-sekretariat", "sekretariat KPU Kab. Bengkayang (ubah)", False, True),
-    ("pimpinan", "renaksi-pimpinan", "pimpinan KPU Kab. Bengkayang (baca)", False, False),
+    ("admin", "Administrator Renaksi", "administrator sistem (semua akses, termasuk /admin/)"),
+    ("sekretariat", "Sekretariat Bengkayang", "administrator satker KPU Kab. Bengkayang"),
+    ("pimpinan", "Musa Jairani", "Ketua Tim Pengarah, KPU Kab. Bengkayang 2022"),
+    ("pelaksana5", "Pelaksana Area 5", "Koordinator Tim Pelaksana Area 5, Bengkayang 2022"),
+    ("asesor", "Asesor Bengkayang", "Ketua Tim Asesor, KPU Kab. Bengkayang 2022"),
+    ("agen", "Agen Perubahan Bengkayang", "Agen Perubahan, KPU Kab. Bengkayang 2022"),
+    ("kalbar", "Peninjau Kalimantan Barat", "peninjau KPU Provinsi Kalimantan Barat"),
+    ("kpuri", "Pembaca KPU RI", "pembaca KPU RI (melihat semua satker)"),
 ]
+# username, unit code, role
+DEMO_ROLES = [
+    ("sekretariat", "6107", UnitRole.Role.ADMIN),
+    ("kalbar", "61", UnitRole.Role.REVIEWER),
+    ("kpuri", "00", UnitRole.Role.VIEWER),
+]
+# username, position, change area number
+DEMO_TEAM = [
+    ("pimpinan", Position.PENGARAH_KETUA, None),
+    ("pelaksana5", Position.PELAKSANA_KOORDINATOR, 5),
+    ("asesor", Position.ASESOR_KETUA, None),
+    ("agen", Position.AGEN_PERUBAHAN, None),
+]
+
+
+def demo_password(username: str) -> str:
+    return f"renaksi-{username}"
 
 
 class Command(BaseCommand):
@@ -41,7 +66,8 @@ class Command(BaseCommand):
             except ImportRefused as exc:
                 result = None
                 self.stdout.write(f"Rencana aksi demo dibiarkan apa adanya: {exc.message}")
-            self._users()
+            users = self._users()
+            self._roles_and_team(users, units)
         if result is not None:
             counts = result.decree.counts()
             state = {"created": "dibuat", "unchanged": "sudah ada", "replaced": "diganti"}
@@ -52,8 +78,8 @@ class Command(BaseCommand):
                 f"{counts['indicators']} indikator, {len(result.decree.findings)} temuan impor."
             )
         self.stdout.write("Akun demo (hanya untuk uji coba, jangan dipakai di produksi):")
-        for username, password, description, _, _ in DEMO_USERS:
-            self.stdout.write(f"  {username} / {password}  — {description}")
+        for username, _, description in DEMO_USERS:
+            self.stdout.write(f"  {username} / {demo_password(username)}  — {description}")
 
     def _units(self) -> dict[str, Unit]:
         units: dict[str, Unit] = {}
@@ -69,17 +95,29 @@ class Command(BaseCommand):
             )
         return units
 
-    def _users(self) -> None:
-        change_plan = Permission.objects.get(
-            content_type__app_label="plans", codename="change_actionplan"
-        )
-        for username, password, _, superuser, may_change in DEMO_USERS:
+    def _users(self) -> dict[str, User]:
+        users = {}
+        for username, full_name, _ in DEMO_USERS:
             user, _ = User.objects.get_or_create(username=username)
-            user.is_superuser = user.is_staff = superuser
+            user.first_name = full_name
+            user.email = f"{username}@renaksi.invalid"
+            user.is_superuser = user.is_staff = username == "admin"
             user.is_active = True
-            user.set_password(password)
+            user.set_password(demo_password(username))
             user.save()
-            if may_change:
-                user.user_permissions.add(change_plan)
-            else:
-                user.user_permissions.remove(change_plan)
+            users[username] = user
+        return users
+
+    def _roles_and_team(self, users: dict[str, User], units: dict[str, Unit]) -> None:
+        for username, code, role in DEMO_ROLES:
+            UnitRole.objects.get_or_create(user=users[username], unit=units[code], role=role)
+        team, _ = ReformTeam.objects.get_or_create(unit=units["6107"], year=2022)
+        for username, position, area in DEMO_TEAM:
+            user = users[username]
+            TeamMember.objects.get_or_create(
+                team=team,
+                user=user,
+                position=position,
+                change_area=ChangeArea.objects.get(number=area) if area else None,
+                defaults={"name": user.first_name},
+            )

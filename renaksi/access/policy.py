@@ -1,0 +1,265 @@
+"""The one access layer: who may see and do what, for views, API, exports and commands.
+
+Everything a person may do follows from two kinds of data:
+
+* ``UnitRole`` rows: administrator of a unit; reviewer or viewer of a unit and every unit
+  below it (KPU RI → KPU Provinsi → KPU Kabupaten/Kota);
+* ``TeamMember`` rows of the unit's Tim RB for a year: Tim Pengarah, Tim Pelaksana of an
+  area, Agen Perubahan, Tim Asesor. An activity or sub-activity may also name a PIC.
+
+``grants_for(user)`` reads both once per request (three queries, cached on the user object).
+Object checks are registered with django-rules (``user.has_perm(PERM, obj)``, see rules.py);
+lists come from the ``*_visible_to(user)`` querysets below, and single objects from
+``get_for_user()``: an object the user may not see is a 404, an action they may not take a 403.
+Templates only hide buttons; they never decide.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from renaksi.units.models import Unit
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
+
+# Permission names, checked with user.has_perm(name, obj).
+VIEW_UNIT = "units.view_unit"
+MANAGE_UNIT = "units.manage_unit"  # its users, roles, team and plan
+VIEW_PLAN = "plans.view_actionplan"
+CHANGE_PLAN = "plans.change_actionplan"
+APPROVE_PLAN = "plans.approve_actionplan"
+REVIEW_PLAN = "plans.review_actionplan"
+FILL_EVALUATION = "plans.fill_evaluation"
+VERIFY_EVIDENCE = "plans.verify_evidence"
+EDIT_REALISATION = "plans.edit_realisation"  # obj: SubActivity
+ADD_EVIDENCE = "plans.add_evidence"  # obj: SubActivity
+VIEW_TEAM = "teams.view_reformteam"
+CHANGE_TEAM = "teams.change_reformteam"
+
+_CACHE_ATTRIBUTE = "_renaksi_grants"
+
+
+@dataclass(frozen=True)
+class Grants:
+    """What one user holds, read once. Unit ids; team entries per (unit id, year)."""
+
+    active: bool = False
+    superuser: bool = False
+    read_all: bool = False
+    read_units: frozenset[int] = frozenset()
+    review_all_below: frozenset[int] = frozenset()  # reviewer at KPU RI: reviews all below
+    review_units: frozenset[int] = frozenset()
+    admin_units: frozenset[int] = frozenset()
+    steering: frozenset[tuple[int, int]] = frozenset()
+    implementer_areas: frozenset[tuple[int, int, int]] = frozenset()  # (unit, year, area)
+    change_agent: frozenset[tuple[int, int]] = frozenset()
+    assessor: frozenset[tuple[int, int]] = frozenset()
+    member_units: frozenset[int] = frozenset()
+
+    # -- units -------------------------------------------------------------------------
+    def can_read_unit(self, unit_id: int) -> bool:
+        if not self.active:
+            return False
+        return (
+            self.superuser
+            or self.read_all
+            or unit_id in self.read_units
+            or unit_id in self.admin_units
+            or unit_id in self.member_units
+        )
+
+    def can_review_unit(self, unit_id: int) -> bool:
+        if not self.active:
+            return False
+        if self.superuser or unit_id in self.review_units:
+            return True
+        return bool(self.review_all_below) and unit_id not in self.review_all_below
+
+    def can_manage_unit(self, unit_id: int) -> bool:
+        return self.active and (self.superuser or unit_id in self.admin_units)
+
+    # -- the reform team of a unit and year ----------------------------------------------
+    def is_steering(self, unit_id: int, year: int) -> bool:
+        return self.active and (unit_id, year) in self.steering
+
+    def implements(self, unit_id: int, year: int, area_number: int) -> bool:
+        return self.active and (unit_id, year, area_number) in self.implementer_areas
+
+    def is_change_agent(self, unit_id: int, year: int) -> bool:
+        return self.active and (unit_id, year) in self.change_agent
+
+    def is_assessor(self, unit_id: int, year: int) -> bool:
+        return self.active and (unit_id, year) in self.assessor
+
+    def readable_unit_filter(self, field: str) -> Q | None:
+        """A filter on ``field`` (a unit id path) for what this user may read; None = all."""
+        if self.superuser or self.read_all:
+            return None
+        ids = self.read_units | self.admin_units | self.member_units
+        return Q(**{f"{field}__in": sorted(ids)})
+
+
+def grants_for(user: User | AnonymousUser) -> Grants:
+    """The user's grants, read from the database once and kept on the user object."""
+    cached = getattr(user, _CACHE_ATTRIBUTE, None)
+    if cached is not None:
+        return cached
+    grants = _read_grants(user)
+    if user.is_authenticated:
+        setattr(user, _CACHE_ATTRIBUTE, grants)
+    return grants
+
+
+def forget_grants(user: User | AnonymousUser) -> None:
+    """Drop the cached grants (after roles or team membership changed)."""
+    if hasattr(user, _CACHE_ATTRIBUTE):
+        delattr(user, _CACHE_ATTRIBUTE)
+
+
+def _read_grants(user: User | AnonymousUser) -> Grants:
+    from renaksi.access.models import UnitRole
+    from renaksi.teams.models import POSITION_PART, Part, TeamMember
+
+    if not user.is_authenticated or not user.is_active:
+        return Grants()
+    if user.is_superuser:
+        return Grants(active=True, superuser=True)
+
+    read_all = False
+    read_roots: set[int] = set()
+    province_roots: set[int] = set()
+    review_units: set[int] = set()
+    review_all_below: set[int] = set()
+    review_provinces: set[int] = set()
+    admin_units: set[int] = set()
+    for unit_id, level, role in UnitRole.objects.filter(user=user).values_list(
+        "unit_id", "unit__level", "role"
+    ):
+        if role == UnitRole.Role.ADMIN:
+            admin_units.add(unit_id)
+            continue
+        read_roots.add(unit_id)
+        if level == Unit.Level.PUSAT:
+            read_all = True
+            if role == UnitRole.Role.REVIEWER:
+                review_all_below.add(unit_id)
+        elif level == Unit.Level.PROVINSI:
+            province_roots.add(unit_id)
+            if role == UnitRole.Role.REVIEWER:
+                review_provinces.add(unit_id)
+
+    read_units = set(read_roots)
+    if province_roots:
+        for child_id, parent_id in Unit.objects.filter(parent_id__in=province_roots).values_list(
+            "id", "parent_id"
+        ):
+            read_units.add(child_id)
+            if parent_id in review_provinces:
+                review_units.add(child_id)
+
+    steering, implementer, agents, assessors, members = set(), set(), set(), set(), set()
+    for unit_id, year, position, area in TeamMember.objects.filter(user=user).values_list(
+        "team__unit_id", "team__year", "position", "change_area__number"
+    ):
+        members.add(unit_id)
+        part = POSITION_PART.get(position)
+        if part == Part.PENGARAH:
+            steering.add((unit_id, year))
+        elif part == Part.PELAKSANA and area is not None:
+            implementer.add((unit_id, year, area))
+        elif part == Part.AGEN:
+            agents.add((unit_id, year))
+        elif part == Part.ASESOR:
+            assessors.add((unit_id, year))
+
+    return Grants(
+        active=True,
+        read_all=read_all,
+        read_units=frozenset(read_units),
+        review_all_below=frozenset(review_all_below),
+        review_units=frozenset(review_units),
+        admin_units=frozenset(admin_units),
+        steering=frozenset(steering),
+        implementer_areas=frozenset(implementer),
+        change_agent=frozenset(agents),
+        assessor=frozenset(assessors),
+        member_units=frozenset(members),
+    )
+
+
+# -- querysets: what a user may list ----------------------------------------------------
+
+
+def _restrict(queryset: QuerySet, user, field: str) -> QuerySet:
+    grants = grants_for(user)
+    if not grants.active:
+        return queryset.none()
+    condition = grants.readable_unit_filter(field)
+    return queryset if condition is None else queryset.filter(condition)
+
+
+def units_visible_to(user) -> QuerySet:
+    return _restrict(Unit.objects.all(), user, "id")
+
+
+def plans_visible_to(user) -> QuerySet:
+    from renaksi.plans.models import ActionPlan
+
+    return _restrict(ActionPlan.objects.all(), user, "unit_id")
+
+
+def teams_visible_to(user) -> QuerySet:
+    from renaksi.teams.models import ReformTeam
+
+    return _restrict(ReformTeam.objects.all(), user, "unit_id")
+
+
+def sub_activities_assigned_to(user) -> QuerySet:
+    """The sub-activities a user reports on: their Tim Pelaksana areas, or where they are PIC."""
+    from renaksi.plans.models import SubActivity
+
+    grants = grants_for(user)
+    if not grants.active or not user.is_authenticated:
+        return SubActivity.objects.none()
+    condition = Q(pic=user) | Q(activity__pic=user)
+    for unit_id, year, area in grants.implementer_areas:
+        condition |= Q(
+            activity__area__plan__unit_id=unit_id,
+            activity__area__plan__year=year,
+            activity__area__number=area,
+        )
+    return SubActivity.objects.filter(condition)
+
+
+# -- single objects ----------------------------------------------------------------------
+
+
+def get_for_user(user, queryset: QuerySet, *, perm: str | None = None, **lookup) -> Any:
+    """Load one object from a ``*_visible_to(user)`` queryset.
+
+    404 if the user may not see it (or it does not exist), 403 if they may see it but not
+    take the action named by ``perm``.
+    """
+    try:
+        obj = queryset.get(**lookup)
+    except queryset.model.DoesNotExist as exc:
+        raise Http404 from exc
+    if perm is not None and not user.has_perm(perm, obj):
+        raise PermissionDenied
+    return obj
+
+
+def get_plan_for_user(user, pk: int, *, write: bool = False, perm: str | None = None):
+    """One plan: 404 if not visible; 403 if ``write`` (or ``perm``) is not allowed."""
+    return get_for_user(
+        user,
+        plans_visible_to(user).select_related("unit"),
+        perm=perm or (CHANGE_PLAN if write else None),
+        pk=pk,
+    )

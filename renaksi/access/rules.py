@@ -1,0 +1,95 @@
+"""Object permissions, registered with django-rules: ``user.has_perm(PERM, obj)``.
+
+Each predicate reads the user's grants (renaksi/access/policy.py) and the object's own fields,
+so a check costs no query once the grants are loaded. Objects must be loaded with the
+relations the predicate reads (``select_related``), which the ``*_visible_to`` loaders do.
+"""
+
+import rules
+
+from . import policy
+from .policy import grants_for
+
+
+def _unit_and_year_of(obj) -> tuple[int, int]:
+    """(unit id, year) of a plan, a team or a sub-activity."""
+    if hasattr(obj, "activity_id"):  # a SubActivity
+        plan = obj.activity.area.plan
+        return plan.unit_id, plan.year
+    return obj.unit_id, obj.year
+
+
+@rules.predicate
+def can_view_unit(user, unit) -> bool:
+    return unit is not None and grants_for(user).can_read_unit(unit.pk)
+
+
+@rules.predicate
+def can_manage_unit(user, unit) -> bool:
+    return unit is not None and grants_for(user).can_manage_unit(unit.pk)
+
+
+@rules.predicate
+def can_view_in_unit(user, obj) -> bool:
+    return obj is not None and grants_for(user).can_read_unit(obj.unit_id)
+
+
+@rules.predicate
+def can_manage_in_unit(user, obj) -> bool:
+    return obj is not None and grants_for(user).can_manage_unit(obj.unit_id)
+
+
+@rules.predicate
+def can_review_plan(user, plan) -> bool:
+    return plan is not None and grants_for(user).can_review_unit(plan.unit_id)
+
+
+@rules.predicate
+def is_steering(user, plan) -> bool:
+    if plan is None:
+        return False
+    grants = grants_for(user)
+    return grants.superuser or grants.is_steering(plan.unit_id, plan.year)
+
+
+@rules.predicate
+def is_assessor(user, obj) -> bool:
+    if obj is None:
+        return False
+    grants = grants_for(user)
+    return grants.superuser or grants.is_assessor(*_unit_and_year_of(obj))
+
+
+@rules.predicate
+def reports_on(user, sub) -> bool:
+    """An implementer of the sub-activity's area, or its (or its activity's) PIC."""
+    if sub is None:
+        return False
+    grants = grants_for(user)
+    if grants.superuser:
+        return True
+    if not grants.active:
+        return False
+    if user.pk in (sub.pic_id, sub.activity.pic_id):
+        return True
+    unit_id, year = _unit_and_year_of(sub)
+    return grants.implements(unit_id, year, sub.activity.area.number)
+
+
+@rules.predicate
+def is_change_agent(user, sub) -> bool:
+    return sub is not None and grants_for(user).is_change_agent(*_unit_and_year_of(sub))
+
+
+rules.add_perm(policy.VIEW_UNIT, can_view_unit)
+rules.add_perm(policy.MANAGE_UNIT, can_manage_unit)
+rules.add_perm(policy.VIEW_PLAN, can_view_in_unit)
+rules.add_perm(policy.CHANGE_PLAN, can_manage_in_unit)
+rules.add_perm(policy.APPROVE_PLAN, is_steering)
+rules.add_perm(policy.REVIEW_PLAN, can_review_plan)
+rules.add_perm(policy.FILL_EVALUATION, is_assessor)
+rules.add_perm(policy.VERIFY_EVIDENCE, is_assessor)
+rules.add_perm(policy.EDIT_REALISATION, reports_on)
+rules.add_perm(policy.ADD_EVIDENCE, reports_on | is_change_agent)
+rules.add_perm(policy.VIEW_TEAM, can_view_in_unit)
+rules.add_perm(policy.CHANGE_TEAM, can_manage_in_unit)
