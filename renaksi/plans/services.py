@@ -9,9 +9,9 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from renaksi.access.policy import CHANGE_PLAN
+from renaksi.access.policy import APPROVE_PLAN, CHANGE_PLAN
 
-from .models import ImportFinding
+from .models import ActionPlan, ImportFinding
 
 
 class PlanError(Exception):
@@ -45,3 +45,24 @@ def confirm_finding(user: User | AnonymousUser, finding: ImportFinding) -> Impor
     finding.confirmed_by = user
     finding.confirmed_at = now
     return finding
+
+
+def approve_plan(user: User | AnonymousUser, plan: ActionPlan) -> ActionPlan:
+    """The Tim Pengarah approves a draft plan: it becomes ``ditetapkan``.
+
+    Open findings of an error severity block approval; a plan already set is refused.
+    """
+    if not user.has_perm(APPROVE_PLAN, plan):
+        raise PermissionDenied
+    if plan.status != ActionPlan.Status.DRAFT:
+        raise PlanError(_("Hanya rencana aksi berstatus draf yang dapat disetujui."))
+    if plan.findings.filter(severity=ImportFinding.Severity.ERROR, confirmed_at=None).exists():
+        raise PlanError(_("Masih ada temuan impor berjenis kesalahan yang belum dikonfirmasi."))
+    now = timezone.now()
+    updated = ActionPlan.objects.filter(pk=plan.pk, status=ActionPlan.Status.DRAFT).update(
+        status=ActionPlan.Status.DITETAPKAN, approved_by=user, approved_at=now
+    )
+    if not updated:
+        raise PlanError(_("Rencana aksi ini sudah disetujui."))
+    plan.status, plan.approved_by, plan.approved_at = ActionPlan.Status.DITETAPKAN, user, now
+    return plan

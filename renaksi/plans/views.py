@@ -8,11 +8,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from renaksi.access.policy import CHANGE_PLAN, get_plan_for_user, plans_visible_to
+from renaksi.access.policy import APPROVE_PLAN, CHANGE_PLAN, get_plan_for_user, plans_visible_to
 
 from .lampiran import MONTH_ABBREVIATIONS, attach_findings, lampiran_rows, load_plan_tree
 from .models import ImportFinding
-from .services import PlanError, confirm_finding
+from .services import PlanError, approve_plan, confirm_finding
 
 PLANS_PER_PAGE = 50
 
@@ -58,6 +58,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 for value, label in reversed(ImportFinding.Severity.choices)
             ],
             "can_change": request.user.has_perm(CHANGE_PLAN, plan),
+            "can_approve": plan.status == plan.Status.DRAFT
+            and request.user.has_perm(APPROVE_PLAN, plan),
         },
     )
 
@@ -77,3 +79,16 @@ def confirm_finding_view(request: HttpRequest, pk: int, finding_pk: int) -> Http
             _("Temuan baris %(line)s dikonfirmasi.") % {"line": finding.line or "–"},
         )
     return redirect(reverse("plans:detail", args=[plan.pk]) + f"#temuan-{finding.pk}")
+
+
+@login_required
+@require_POST
+def approve_plan_view(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_plan_for_user(request.user, pk, perm=APPROVE_PLAN)
+    try:
+        approve_plan(request.user, plan)
+    except PlanError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Rencana aksi disetujui dan ditetapkan."))
+    return redirect("plans:detail", pk=plan.pk)

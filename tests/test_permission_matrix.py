@@ -1,0 +1,175 @@
+"""The permission matrix: every persona × every view × a target in every kind of unit.
+
+One table, ``MATRIX``, says for each named URL which personas may use it on the objects of
+which units (own unit, a child unit, a sibling unit, another province). A test walks the URL
+resolver: a named view without a row in the table (or a reasoned exemption) fails the suite.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from .permission_world import PERSONAS, UNIT_CODES, World, build_world
+
+pytestmark = pytest.mark.django_db
+
+ALL = frozenset(UNIT_CODES)
+KALBAR = frozenset({"61", "6107", "6101"})
+BENGKAYANG = frozenset({"6107"})
+NONE: frozenset[str] = frozenset()
+
+# Who reads which unit's plans, team and pages.
+READ = {
+    "implementer5": BENGKAYANG,
+    "assessor": BENGKAYANG,
+    "steering": BENGKAYANG,
+    "agent": BENGKAYANG,
+    "unit_admin": BENGKAYANG,
+    "province_reviewer": KALBAR,
+    "other_regency": frozenset({"6101"}),
+    "national_viewer": ALL,
+    "superuser": ALL,
+}
+# Who changes a unit's plan, team and users: its administrator.
+MANAGE = {"unit_admin": BENGKAYANG, "superuser": ALL}
+APPROVE = {"steering": BENGKAYANG, "superuser": ALL}
+SIGNED_IN = {persona: ALL for persona in PERSONAS if persona != "anonymous"}
+
+
+@dataclass(frozen=True)
+class Row:
+    """How to call a view on the object of one unit, and who may.
+
+    ``kind``: "object" — one request per unit, allowed or denied by status; "list" — one
+    request, and a unit's object is "allowed" when ``marker`` shows in the page.
+    """
+
+    path: Callable[[World, str], str]
+    allowed: dict[str, frozenset[str]]
+    method: str = "get"
+    kind: str = "object"
+    marker: Callable[[World, str], str] | None = None
+    data: dict = field(default_factory=dict)
+
+
+def plan_url(name: str) -> Callable[[World, str], str]:
+    return lambda world, code: reverse(name, args=[world.plans[code].pk])
+
+
+def plan_link(world: World, code: str) -> str:
+    return f'href="{reverse("plans:detail", args=[world.plans[code].pk])}"'
+
+
+MATRIX: dict[str, Row] = {
+    "plans:list": Row(
+        path=lambda world, code: reverse("plans:list"),
+        allowed=READ,
+        kind="list",
+        marker=plan_link,
+    ),
+    "plans:detail": Row(path=plan_url("plans:detail"), allowed=READ),
+    "plans:confirm_finding": Row(
+        path=lambda world, code: reverse(
+            "plans:confirm_finding", args=[world.plans[code].pk, world.findings[code].pk]
+        ),
+        allowed=MANAGE,
+        method="post",
+    ),
+    "plans:approve": Row(path=plan_url("plans:approve"), allowed=APPROVE, method="post"),
+}
+
+# Views outside the matrix, each with the reason and the test that covers it.
+EXEMPT = {
+    "login": "public sign-in page",
+    "logout": "ends the caller's own session",
+    "admin:": "superuser only: test_admin_is_for_superusers_only",
+}
+
+
+def named_urls() -> set[str]:
+    names: set[str] = set()
+
+    def walk(patterns, namespace: str) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                walk(pattern.url_patterns, inner)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                names.add(f"{namespace}{pattern.name}")
+
+    walk(get_resolver().url_patterns, "")
+    return names
+
+
+def exempt(name: str) -> bool:
+    return any(name == key or (key.endswith(":") and name.startswith(key)) for key in EXEMPT)
+
+
+def test_every_view_has_a_row():
+    missing = sorted(name for name in named_urls() if name not in MATRIX and not exempt(name))
+    assert not missing, f"views without a row in the permission matrix: {missing}"
+    stale = sorted(set(MATRIX) - named_urls())
+    assert not stale, f"rows for views that no longer exist: {stale}"
+
+
+def is_allowed(response) -> bool:
+    if response.status_code in (301, 302, 303):
+        return not response["Location"].startswith(reverse("login"))
+    return response.status_code < 400
+
+
+@pytest.fixture
+def world():
+    return build_world()
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_matrix(client, world, name):
+    row = MATRIX[name]
+    unexpected = []
+    for persona in PERSONAS:
+        client.logout()
+        user = world.users[persona]
+        if user is not None:
+            client.force_login(user)
+        expected = row.allowed.get(persona, NONE)
+        if row.kind == "list":
+            response = client.get(row.path(world, ""))
+            html = response.content.decode() if response.status_code == 200 else ""
+            actual = frozenset(code for code in UNIT_CODES if row.marker(world, code) in html)
+            if actual != expected:
+                unexpected.append((persona, "sees", sorted(actual), "expected", sorted(expected)))
+            continue
+        for code in UNIT_CODES:
+            response = getattr(client, row.method)(row.path(world, code), row.data)
+            if is_allowed(response) != (code in expected):
+                unexpected.append(
+                    (persona, code, response.status_code, "expected", code in expected)
+                )
+    assert not unexpected, f"{name}: {unexpected}"
+
+
+def test_denials_are_404_for_unseen_and_403_for_seen(client, world):
+    """An object the user may not see is a 404; an action they may not take is a 403."""
+    client.force_login(world.users["implementer5"])
+    assert client.get(reverse("plans:detail", args=[world.plans["6101"].pk])).status_code == 404
+    plan = world.plans["6107"]
+    finding = world.findings["6107"]
+    assert (
+        client.post(reverse("plans:confirm_finding", args=[plan.pk, finding.pk])).status_code == 403
+    )
+    assert client.post(reverse("plans:approve", args=[plan.pk])).status_code == 403
+
+
+def test_admin_is_for_superusers_only(client, world):
+    for persona in PERSONAS:
+        client.logout()
+        user = world.users[persona]
+        if user is not None:
+            user.is_staff = True  # even staff status alone must not open the admin
+            user.save()
+            client.force_login(user)
+        response = client.get(reverse("admin:plans_actionplan_changelist"))
+        assert (response.status_code == 200) == (persona == "superuser"), persona
