@@ -274,7 +274,7 @@ def test_plan_page_renders_the_whole_imported_bengkayang_plan(
 
     call_command("seed_demo", stdout=StringIO())
     plan = ActionPlan.objects.get(unit__code="6107", year=2022)
-    client.login(username="pimpinan", password="renaksi-pimpinan")
+    client.force_login(User.objects.get(username="pimpinan"))
     with django_assert_max_num_queries(12):
         response = client.get(reverse("plans:detail", args=[plan.pk]))
     assert response.status_code == 200
