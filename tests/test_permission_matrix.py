@@ -5,64 +5,17 @@ which units (own unit, a child unit, a sibling unit, another province). A test w
 resolver: a named view without a row in the table (or a reasoned exemption) fails the suite.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from .permission_world import PERSONAS, UNIT_CODES, World, build_world
+from .matrix_common import APPROVE, MANAGE, NONE, READ, Row, plan_link, plan_url
+from .matrix_teams import ROWS as TEAM_ROWS
+from .matrix_units import ROWS as UNIT_ROWS
+from .permission_world import PERSONAS, UNIT_CODES, build_world
 
 pytestmark = pytest.mark.django_db
 
-ALL = frozenset(UNIT_CODES)
-KALBAR = frozenset({"61", "6107", "6101"})
-BENGKAYANG = frozenset({"6107"})
-NONE: frozenset[str] = frozenset()
-
-# Who reads which unit's plans, team and pages.
-READ = {
-    "implementer5": BENGKAYANG,
-    "assessor": BENGKAYANG,
-    "steering": BENGKAYANG,
-    "agent": BENGKAYANG,
-    "unit_admin": BENGKAYANG,
-    "province_reviewer": KALBAR,
-    "other_regency": frozenset({"6101"}),
-    "national_viewer": ALL,
-    "superuser": ALL,
-}
-# Who changes a unit's plan, team and users: its administrator.
-MANAGE = {"unit_admin": BENGKAYANG, "superuser": ALL}
-APPROVE = {"steering": BENGKAYANG, "superuser": ALL}
-SIGNED_IN = {persona: ALL for persona in PERSONAS if persona != "anonymous"}
-
-
-@dataclass(frozen=True)
-class Row:
-    """How to call a view on the object of one unit, and who may.
-
-    ``kind``: "object" — one request per unit, allowed or denied by status; "list" — one
-    request, and a unit's object is "allowed" when ``marker`` shows in the page.
-    """
-
-    path: Callable[[World, str], str]
-    allowed: dict[str, frozenset[str]]
-    method: str = "get"
-    kind: str = "object"
-    marker: Callable[[World, str], str] | None = None
-    data: dict = field(default_factory=dict)
-
-
-def plan_url(name: str) -> Callable[[World, str], str]:
-    return lambda world, code: reverse(name, args=[world.plans[code].pk])
-
-
-def plan_link(world: World, code: str) -> str:
-    return f'href="{reverse("plans:detail", args=[world.plans[code].pk])}"'
-
-
-MATRIX: dict[str, Row] = {
+PLAN_ROWS: dict[str, Row] = {
     "plans:list": Row(
         path=lambda world, code: reverse("plans:list"),
         allowed=READ,
@@ -79,6 +32,7 @@ MATRIX: dict[str, Row] = {
     ),
     "plans:approve": Row(path=plan_url("plans:approve"), allowed=APPROVE, method="post"),
 }
+MATRIX: dict[str, Row] = {**PLAN_ROWS, **TEAM_ROWS, **UNIT_ROWS}
 
 # Views outside the matrix, each with the reason and the test that covers it.
 EXEMPT = {
@@ -106,9 +60,7 @@ def named_urls() -> set[str]:
 
 
 def exempt(name: str) -> bool:
-    return any(
-        name == key or (key.endswith("*") and name.startswith(key[:-1])) for key in EXEMPT
-    )
+    return any(name == key or (key.endswith("*") and name.startswith(key[:-1])) for key in EXEMPT)
 
 
 def test_every_view_has_a_row():
