@@ -6,12 +6,14 @@ a future API and management commands cannot bypass the rule the views follow.
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from renaksi.access.policy import APPROVE_PLAN, CHANGE_PLAN
 
-from .models import ActionPlan, ImportFinding
+from .models import ActionPlan, ImportFinding, SubActivity
 
 
 class PlanError(Exception):
@@ -66,3 +68,42 @@ def approve_plan(user: User | AnonymousUser, plan: ActionPlan) -> ActionPlan:
         raise PlanError(_("Rencana aksi ini sudah disetujui."))
     plan.status, plan.approved_by, plan.approved_at = ActionPlan.Status.DITETAPKAN, user, now
     return plan
+
+
+def unit_people(unit_id: int):
+    """Accounts that belong to a unit: a role there or a place in one of its teams."""
+    return (
+        User.objects.filter(is_active=True)
+        .filter(Q(unit_roles__unit_id=unit_id) | Q(team_memberships__team__unit_id=unit_id))
+        .distinct()
+        .order_by("first_name", "username")
+    )
+
+
+def assign_pics(user: User | AnonymousUser, plan: ActionPlan, pics: dict[int, User | None]) -> int:
+    """Set the PIC of sub-activities of ``plan`` (``{sub-activity id: user or None}``).
+
+    Only the plan's administrator; every PIC must belong to the plan's unit. One transaction;
+    returns the number of sub-activities changed.
+    """
+    if not user.has_perm(CHANGE_PLAN, plan):
+        raise PermissionDenied
+    allowed = set(unit_people(plan.unit_id).values_list("pk", flat=True))
+    for pic in pics.values():
+        if pic is not None and pic.pk not in allowed:
+            raise PlanError(
+                _("%(user)s bukan pengguna %(unit)s.")
+                % {"user": pic.get_username(), "unit": plan.unit.name}
+            )
+    subs = SubActivity.objects.filter(activity__area__plan=plan, pk__in=list(pics))
+    changed = []
+    for sub in subs:
+        new = pics[sub.pk]
+        if sub.pic_id != (new.pk if new else None):
+            sub.pic = new
+            changed.append(sub)
+    if len(subs) != len(pics):
+        raise PlanError(_("Sub kegiatan yang dipilih bukan bagian dari rencana aksi ini."))
+    with transaction.atomic():
+        SubActivity.objects.bulk_update(changed, ["pic"])
+    return len(changed)

@@ -1,3 +1,5 @@
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -10,9 +12,11 @@ from django.views.decorators.http import require_POST
 
 from renaksi.access.policy import APPROVE_PLAN, CHANGE_PLAN, get_plan_for_user, plans_visible_to
 
+from .forms import PicForm
 from .lampiran import MONTH_ABBREVIATIONS, attach_findings, lampiran_rows, load_plan_tree
-from .models import ImportFinding
-from .services import PlanError, approve_plan, confirm_finding
+from .models import ImportFinding, SubActivity
+from .services import PlanError, approve_plan, assign_pics, confirm_finding, unit_people
+from .work import my_work, parse_month, today_for, years_with_work
 
 PLANS_PER_PAGE = 50
 
@@ -92,3 +96,49 @@ def approve_plan_view(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Rencana aksi disetujui dan ditetapkan."))
     return redirect("plans:detail", pk=plan.pk)
+
+
+@login_required
+def my_work_view(request: HttpRequest) -> HttpResponse:
+    """What is the user's to report on, and what of it is scheduled in the chosen month."""
+    today = today_for(request.user)
+    year, month = parse_month(request.GET.get("bulan"), today)
+    work = my_work(request.user, year, month)
+    return render(
+        request,
+        "plans/my_work.html",
+        {
+            "work": work,
+            "year": year,
+            "month": month,
+            "month_value": f"{year}-{month:02d}",
+            "month_date": datetime.date(year, month, 1),
+            "years": years_with_work(request.user),
+            "due_count": sum(len(w.due) for w in work),
+            "total_count": sum(len(w.due) + len(w.not_due) for w in work),
+            "month_headers": MONTH_ABBREVIATIONS,
+        },
+    )
+
+
+@login_required
+def assign_pic_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The plan's administrator names a PIC for each sub-activity."""
+    plan = get_plan_for_user(request.user, pk, write=True)
+    subs = (
+        SubActivity.objects.filter(activity__area__plan=plan)
+        .select_related("activity__area")
+        .order_by("activity__area__number", "activity__position", "position")
+    )
+    form = PicForm(request.POST or None, sub_activities=subs, people=unit_people(plan.unit_id))
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = assign_pics(request.user, plan, form.pics())
+        except PlanError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request, _("%(count)s penanggung jawab diperbarui.") % {"count": changed}
+            )
+            return redirect("plans:detail", pk=plan.pk)
+    return render(request, "plans/assign_pic.html", {"plan": plan, "form": form})

@@ -1,0 +1,101 @@
+"""Workflows that change who may do what: inviting people and granting unit roles.
+
+Each function checks the actor's permission itself (MANAGE_UNIT on the unit), so the pages,
+a future API and commands share one rule. Errors carry an Indonesian message.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from renaksi.units.models import Unit
+
+from .models import UnitRole
+from .policy import MANAGE_UNIT
+
+
+class AccessError(Exception):
+    """A role change was refused. ``message`` is for the user; ``field`` names the input."""
+
+    def __init__(self, message: str, field: str | None = None):
+        self.message = message
+        self.field = field
+        super().__init__(message)
+
+
+def _check_role_fits_unit(unit: Unit, role: str) -> None:
+    if role == UnitRole.Role.REVIEWER and unit.level == Unit.Level.KABUPATEN_KOTA:
+        raise AccessError(
+            _(
+                "Peran peninjau hanya untuk KPU RI dan KPU Provinsi "
+                "(yang memiliki satker di bawahnya)."
+            ),
+            "role",
+        )
+
+
+def grant_role(actor: User, unit: Unit, user: User, role: str) -> UnitRole:
+    if not actor.has_perm(MANAGE_UNIT, unit):
+        raise PermissionDenied
+    _check_role_fits_unit(unit, role)
+    try:
+        with transaction.atomic():
+            return UnitRole.objects.create(user=user, unit=unit, role=role, granted_by=actor)
+    except IntegrityError as exc:
+        raise AccessError(
+            _("%(user)s sudah memegang peran itu di %(unit)s.")
+            % {"user": user.get_username(), "unit": unit.name},
+            "user",
+        ) from exc
+
+
+def revoke_role(actor: User, unit_role: UnitRole) -> None:
+    if not actor.has_perm(MANAGE_UNIT, unit_role.unit):
+        raise PermissionDenied
+    if unit_role.user_id == actor.pk and unit_role.role == UnitRole.Role.ADMIN:
+        raise AccessError(
+            _(
+                "Anda tidak dapat mencabut peran administrator Anda sendiri; "
+                "minta administrator lain."
+            )
+        )
+    unit_role.delete()
+
+
+def invite_user(
+    actor: User,
+    unit: Unit,
+    *,
+    username: str,
+    full_name: str,
+    email: str,
+    role: str,
+    request,
+) -> User:
+    """Create an account with a role in ``unit`` and e-mail it a link to set its password."""
+    from renaksi.accounts.services import send_invitation
+
+    if not actor.has_perm(MANAGE_UNIT, unit):
+        raise PermissionDenied
+    _check_role_fits_unit(unit, role)
+    username, email = username.strip(), email.strip()
+    if User.objects.filter(username__iexact=username).exists():
+        raise AccessError(
+            _("Nama pengguna '%(name)s' sudah dipakai.") % {"name": username}, "username"
+        )
+    if User.objects.filter(email__iexact=email).exists():
+        raise AccessError(
+            _("Email %(email)s sudah dipakai akun lain; berikan peran kepada akun itu.")
+            % {"email": email},
+            "email",
+        )
+    with transaction.atomic():
+        user = User(username=username, email=email, first_name=full_name.strip())
+        user.set_unusable_password()
+        user.save()
+        UnitRole.objects.create(user=user, unit=unit, role=role, granted_by=actor)
+        transaction.on_commit(lambda: send_invitation(user, request))
+    return user

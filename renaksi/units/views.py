@@ -1,0 +1,131 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from renaksi.access.models import UnitRole
+from renaksi.access.policy import (
+    MANAGE_UNIT,
+    get_for_user,
+    plans_visible_to,
+    teams_visible_to,
+    units_visible_to,
+)
+from renaksi.access.services import AccessError, grant_role, invite_user, revoke_role
+from renaksi.teams.models import TeamMember
+
+from .forms import GrantRoleForm, InviteForm, UnitSearchForm
+
+UNITS_PER_PAGE = 50
+
+
+@login_required
+def unit_list(request: HttpRequest) -> HttpResponse:
+    form = UnitSearchForm(request.GET or None)
+    units = (
+        units_visible_to(request.user)
+        .select_related("parent")
+        .annotate(child_count=Count("children", distinct=True))
+        .order_by("code")
+    )
+    if form.is_valid():
+        if query := form.cleaned_data["q"].strip():
+            units = units.filter(Q(name__icontains=query) | Q(code__startswith=query))
+        if level := form.cleaned_data["level"]:
+            units = units.filter(level=level)
+    page = Paginator(units, UNITS_PER_PAGE).get_page(request.GET.get("halaman"))
+    return render(request, "units/unit_list.html", {"form": form, "page": page})
+
+
+def _unit_for(request: HttpRequest, pk: int, perm: str | None = None):
+    return get_for_user(
+        request.user, units_visible_to(request.user).select_related("parent"), perm=perm, pk=pk
+    )
+
+
+@login_required
+def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = _unit_for(request, pk)
+    can_manage = request.user.has_perm(MANAGE_UNIT, unit)
+    children = units_visible_to(request.user).filter(parent=unit).order_by("code")
+    context = {
+        "unit": unit,
+        "can_manage": can_manage,
+        "children": children,
+        "plans": plans_visible_to(request.user).filter(unit=unit).order_by("-year"),
+        "teams": teams_visible_to(request.user)
+        .filter(unit=unit)
+        .annotate(member_count=Count("members"))
+        .order_by("-year"),
+        "roles": UnitRole.objects.filter(unit=unit)
+        .select_related("user", "granted_by")
+        .order_by("role", "user__username"),
+        "members": TeamMember.objects.filter(team__unit=unit, user__isnull=False)
+        .select_related("user", "team", "change_area")
+        .order_by("-team__year", "position", "name"),
+        "grant_form": GrantRoleForm() if can_manage else None,
+    }
+    return render(request, "units/unit_detail.html", context)
+
+
+@login_required
+def invite(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = _unit_for(request, pk, MANAGE_UNIT)
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = invite_user(request.user, unit, request=request, **form.cleaned_data)
+        except AccessError as error:
+            form.add_error(error.field, error.message)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Undangan dikirim ke %(email)s. %(name)s dapat masuk setelah "
+                    "mengatur kata sandi."
+                )
+                % {"email": user.email, "name": user.get_full_name() or user.username},
+            )
+            return redirect("units:detail", pk=unit.pk)
+    return render(request, "units/invite.html", {"unit": unit, "form": form})
+
+
+@login_required
+@require_POST
+def role_add(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = _unit_for(request, pk, MANAGE_UNIT)
+    form = GrantRoleForm(request.POST)
+    if form.is_valid():
+        try:
+            grant_role(request.user, unit, form.cleaned_data["login"], form.cleaned_data["role"])
+        except AccessError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Peran diberikan."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("units:detail", pk=unit.pk)
+
+
+@login_required
+@require_POST
+def role_remove(request: HttpRequest, pk: int, role_pk: int) -> HttpResponse:
+    unit = _unit_for(request, pk, MANAGE_UNIT)
+    unit_role = get_object_or_404(
+        UnitRole.objects.select_related("unit", "user"), pk=role_pk, unit=unit
+    )
+    try:
+        revoke_role(request.user, unit_role)
+    except AccessError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("Peran %(user)s dicabut.") % {"user": unit_role.user.get_username()}
+        )
+    return redirect("units:detail", pk=unit.pk)
