@@ -1,0 +1,29 @@
+"""Shared fixtures.
+
+django-axes (the sign-in lock-out) stays on in the tests. Its backend refuses to authenticate
+without a request, and Django's ``Client.login()`` passes none, so the ``client`` fixture is a
+Client whose ``login()`` passes a request from 127.0.0.1, the address the test client's own
+requests come from: a failed ``client.login()`` counts towards the lock-out like a failed
+sign-in on the login page, and a successful one clears it. ``force_login()`` needs nothing.
+Attempts are stored in the database, so each test starts with none.
+"""
+
+import pytest
+from django.contrib.auth import authenticate
+from django.test import Client as DjangoClient
+from django.test import RequestFactory
+
+
+class Client(DjangoClient):
+    def login(self, **credentials):
+        request = RequestFactory().post("/masuk/", REMOTE_ADDR="127.0.0.1")
+        user = authenticate(request, **credentials)
+        if user is None:
+            return False
+        self._login(user)
+        return True
+
+
+@pytest.fixture
+def client():
+    return Client()
