@@ -14,6 +14,7 @@ from axes.models import AccessAttempt
 from django.contrib.auth.models import User
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives
+from django.core.management import call_command
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
@@ -205,6 +206,15 @@ def test_lock_lifts_after_the_cool_off(client, budi):
         attempt_time=timezone.now() - datetime.timedelta(minutes=30, seconds=5)
     )
     assert sign_in(client, "budi").status_code == 302
+
+
+def test_admin_can_lift_a_lock_with_the_lower_case_username(client):
+    User.objects.create_user("Siti.A", email="siti@kpu.go.id", password=PASSWORD)
+    fail(client, "siti@kpu.go.id", times=5)
+    assert sign_in(client, "Siti.A").status_code == 429
+    assert AccessAttempt.objects.get().username == "siti.a"
+    call_command("axes_reset_username", "siti.a", stdout=StringIO())
+    assert sign_in(client, "Siti.A").status_code == 302
 
 
 def test_retrying_while_locked_does_not_extend_the_lock(client, budi):
