@@ -64,3 +64,25 @@ def test_security_headers_on_every_page(client):
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"
     assert "csrfmiddlewaretoken" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_pages_stay_indonesian_for_an_english_browser(client):
+    import datetime
+
+    from django.contrib.auth.models import User
+
+    from renaksi.plans.models import ActionPlan
+    from renaksi.units.models import Unit
+
+    unit = Unit.objects.create(code="00", name="KPU RI", level="pusat")
+    ActionPlan.objects.create(
+        unit=unit, year=2022, decree_number="1", decree_date=datetime.date(2022, 3, 11)
+    )
+    client.force_login(User.objects.create_superuser("pengguna"))
+    response = client.get(reverse("plans:list"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    html = response.content.decode()
+    assert "11 Maret 2022" in html and "March" not in html
+    assert response["Content-Language"] == "id"
+    client.cookies["django_language"] = "en"
+    assert "11 March 2022" in client.get(reverse("plans:list")).content.decode()

@@ -27,7 +27,9 @@ class InviteForm(forms.Form):
         },
     )
     email = forms.EmailField(label=_("Email"))
-    role = forms.ChoiceField(label=_("Peran"), choices=UnitRole.Role.choices)
+    role = forms.ChoiceField(
+        label=_("Peran"), choices=UnitRole.Role.choices, initial=UnitRole.Role.VIEWER
+    )
 
 
 class GrantRoleForm(forms.Form):
@@ -36,7 +38,9 @@ class GrantRoleForm(forms.Form):
         max_length=254,
         help_text=_("Akun yang sudah ada di Renaksi."),
     )
-    role = forms.ChoiceField(label=_("Peran"), choices=UnitRole.Role.choices)
+    role = forms.ChoiceField(
+        label=_("Peran"), choices=UnitRole.Role.choices, initial=UnitRole.Role.VIEWER
+    )
 
     def clean_login(self) -> User:
         value = self.cleaned_data["login"].strip()
