@@ -4,5 +4,6 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("renaksi.accounts.urls")),
     path("admin/", admin.site.urls),
+    path("satker/", include("renaksi.units.urls")),
     path("", include("renaksi.plans.urls")),
 ]
