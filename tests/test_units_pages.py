@@ -33,13 +33,10 @@ def invite(client, world, **overrides):
     return client.post(reverse("units:invite", args=[world.units["6107"].pk]), data)
 
 
-def test_a_new_user_is_invited_logs_in_and_sees_exactly_their_own_work(
-    client, world, django_capture_on_commit_callbacks
-):
+def test_a_new_user_is_invited_logs_in_and_sees_exactly_their_own_work(client, world):
     admin = world.users["unit_admin"]
     client.force_login(admin)
-    with django_capture_on_commit_callbacks(execute=True):
-        response = invite(client, world)
+    response = invite(client, world)
     assert response.status_code == 302
     rina = User.objects.get(username="rina")
     assert not rina.has_usable_password()
@@ -215,3 +212,16 @@ def test_my_work_splits_due_and_other_months(client, world):
     assert "1 tugas lain tahun ini" in april
     # a nonsense month falls back to the current month without an error
     assert client.get(reverse("plans:my_work"), {"bulan": "2022-13"}).status_code == 200
+
+
+def test_invitation_that_cannot_be_mailed_creates_no_account(client, world, monkeypatch):
+    def broken(*args, **kwargs):
+        raise ConnectionRefusedError("smtp down")
+
+    monkeypatch.setattr("renaksi.accounts.services.EmailMultiAlternatives.send", broken)
+    client.force_login(world.users["unit_admin"])
+    response = invite(client, world)
+    assert response.status_code == 200
+    assert "tidak dapat dikirim" in response.content.decode()
+    assert not User.objects.filter(username="rina").exists()
+    assert not UnitRole.objects.filter(user__username="rina").exists()

@@ -6,6 +6,8 @@ a future API and commands share one rule. Errors carry an Indonesian message.
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -15,6 +17,8 @@ from renaksi.units.models import Unit
 
 from .models import UnitRole
 from .policy import MANAGE_UNIT
+
+logger = logging.getLogger(__name__)
 
 
 class AccessError(Exception):
@@ -92,10 +96,19 @@ def invite_user(
             % {"email": email},
             "email",
         )
-    with transaction.atomic():
-        user = User(username=username, email=email, first_name=full_name.strip())
-        user.set_unusable_password()
-        user.save()
-        UnitRole.objects.create(user=user, unit=unit, role=role, granted_by=actor)
-        transaction.on_commit(lambda: send_invitation(user, request))
+    # The e-mail goes out inside the transaction: if it cannot be sent, no account is left
+    # behind without its invitation.
+    try:
+        with transaction.atomic():
+            user = User(username=username, email=email, first_name=full_name.strip())
+            user.set_unusable_password()
+            user.save()
+            UnitRole.objects.create(user=user, unit=unit, role=role, granted_by=actor)
+            send_invitation(user, request)
+    except OSError as exc:
+        logger.warning("invitation e-mail to %s failed: %s", email, exc)
+        raise AccessError(
+            _("Email undangan tidak dapat dikirim (%(error)s). Akun tidak dibuat; coba lagi.")
+            % {"error": exc.__class__.__name__}
+        ) from exc
     return user
