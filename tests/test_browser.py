@@ -1,0 +1,63 @@
+"""In a real browser: sign in, open the plan, and no Content-Security-Policy violation.
+
+Drives Debian's chromium through Playwright (never a downloaded browser); .ci/run installs it.
+Set RENAKSI_CHROMIUM to use another chromium binary.
+"""
+
+import os
+import shutil
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import sync_playwright
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+CHROMIUM = os.environ.get("RENAKSI_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+def test_sign_in_and_read_the_plan_on_a_phone(live_server, browser, settings):
+    call_command("seed_demo", stdout=StringIO())
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    problems = []
+    page.on("console", lambda msg: msg.type == "error" and problems.append(msg.text))
+    page.on("pageerror", lambda error: problems.append(str(error)))
+
+    page.goto(f"{live_server.url}/masuk/")
+    page.fill("input[name=username]", "PELAKSANA5@renaksi.invalid")
+    page.fill("input[name=password]", "renaksi-pelaksana5")
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+
+    page.click("text=KPU Kabupaten Bengkayang")
+    page.wait_for_load_state()
+    assert page.locator("table.lampiran").is_visible()
+    assert page.get_by_text("Penguatan Pengawasan").first.is_visible()
+    # The table scrolls inside its box; the page itself is no wider than the phone.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+    page.click("text=Pekerjaan saya")
+    page.fill("input[name=bulan]", "2022-03")
+    page.click("main form button[type=submit]")
+    page.wait_for_load_state()
+    assert page.get_by_text("dijadwalkan pada Maret 2022").first.is_visible()
+    assert not problems, problems
