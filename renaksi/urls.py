@@ -5,5 +5,6 @@ urlpatterns = [
     path("", include("renaksi.accounts.urls")),
     path("admin/", admin.site.urls),
     path("satker/", include("renaksi.units.urls")),
+    path("tim/", include("renaksi.teams.urls")),
     path("", include("renaksi.plans.urls")),
 ]
