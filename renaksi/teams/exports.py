@@ -142,6 +142,8 @@ class TeamAppendix:
         if members is None:
             members = list(team.members.select_related("user", "change_area"))
         self.members = sorted(members, key=member_sort_key)
+        for member in self.members:
+            member.role_label = role_in_section(member)  # for the page's tables
         self.change_areas = list(ChangeArea.objects.order_by("number")) if areas is None else areas
 
     # -- the document's wording -----------------------------------------------------------
@@ -328,7 +330,7 @@ class XlsxAppendix:
                     sheet.cell(row=row, column=column).border = self.border
                     if item.kind == "part":
                         sheet.cell(row=row, column=column).fill = part_fill
-                sheet.row_dimensions[row].height = 18
+                sheet.row_dimensions[row].height = 20
             else:
                 values = item.cells()
                 lines = 1
@@ -336,7 +338,7 @@ class XlsxAppendix:
                     cell = sheet.cell(row=row, column=column)
                     self._text(cell, value, Font(name=self.FONT, size=10))
                     cell.alignment = Alignment(
-                        vertical="top",
+                        vertical="center",
                         wrap_text=True,
                         horizontal="center" if column == 1 else "left",
                     )
@@ -344,7 +346,7 @@ class XlsxAppendix:
                     if column == 3:
                         cell.number_format = "@"  # a NIP is text: 18 digits, leading zeros
                     lines = max(lines, self._lines(value, self.WIDTHS[column - 1]))
-                sheet.row_dimensions[row].height = max(15, 13 * lines + 2)
+                sheet.row_dimensions[row].height = 13 * lines + 6
             row += 1
         if not self.appendix.rows:
             sheet.merge_cells(f"A{row}:{last}{row}")

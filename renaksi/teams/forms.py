@@ -111,7 +111,7 @@ class MemberForm(forms.Form):
     )
     office_title = forms.CharField(label=_("Jabatan dinas"), max_length=200, required=False)
     position = forms.ChoiceField(
-        label=_("Kedudukan dalam tim"),
+        label=_("Kedudukan"),
         choices=position_choices,
         error_messages={"required": _("Pilih kedudukan dalam tim.")},
     )
@@ -119,7 +119,7 @@ class MemberForm(forms.Form):
         label=_("Area perubahan"),
         queryset=ChangeArea.objects.order_by("number"),
         required=False,
-        empty_label=_("— bukan Tim Pelaksana —"),
+        empty_label=_("— tanpa area —"),
         help_text=_("Hanya untuk Koordinator dan Anggota Tim Pelaksana."),
     )
 
