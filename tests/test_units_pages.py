@@ -225,3 +225,20 @@ def test_invitation_that_cannot_be_mailed_creates_no_account(client, world, monk
     assert "tidak dapat dikirim" in response.content.decode()
     assert not User.objects.filter(username="rina").exists()
     assert not UnitRole.objects.filter(user__username="rina").exists()
+
+
+def test_unit_list_pages_keep_the_search(client, world):
+    for index in range(60):
+        Unit.objects.create(
+            code=f"62{index + 10}",
+            name=f"KPU Kabupaten Contoh {index}",
+            level="kabupaten_kota",
+            parent=world.units["62"],
+        )
+    client.force_login(world.users["national_viewer"])
+    html = client.get(reverse("units:list"), {"q": "contoh"}).content.decode()
+    assert "Halaman 1 dari 2" in html
+    assert "?q=contoh&amp;halaman=2" in html
+    page_two = client.get(reverse("units:list"), {"q": "contoh", "halaman": 2}).content.decode()
+    assert "Halaman 2 dari 2" in page_two
+    assert "?q=contoh&amp;halaman=1" in page_two
