@@ -158,6 +158,11 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "renaksi.accounts.lockout.lockout_username"
 AXES_LOCKOUT_CALLABLE = "renaksi.accounts.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
+# Behind reverse proxies, every request comes from the proxy's address: set
+# RENAKSI_PROXY_COUNT to the number of proxies in front of Renaksi so the client's address is
+# read from X-Forwarded-For (set by those proxies), not REMOTE_ADDR (accounts/lockout.py).
+PROXY_COUNT = envint("RENAKSI_PROXY_COUNT", "0", minimum=0)
+AXES_CLIENT_IP_CALLABLE = "renaksi.accounts.lockout.client_address"
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 
 LANGUAGE_CODE = "id"

@@ -86,3 +86,40 @@ def test_pages_stay_indonesian_for_an_english_browser(client):
     assert response["Content-Language"] == "id"
     client.cookies["django_language"] = "en"
     assert "11 March 2022" in client.get(reverse("plans:list")).content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "expected"),
+    [
+        (0, "36.85.1.10", "10.0.0.2"),
+        (1, "36.85.1.10", "36.85.1.10"),
+        (1, "6.6.6.6, 36.85.1.10", "36.85.1.10"),  # a spoofed left part is ignored
+        (2, "36.85.1.10, 10.0.0.1", "36.85.1.10"),
+        (2, "", "10.0.0.2"),
+    ],
+)
+def test_client_address_behind_proxies(settings, proxies, forwarded, expected):
+    from django.test import RequestFactory
+
+    from renaksi.accounts.lockout import client_address
+
+    settings.PROXY_COUNT = proxies
+    request = RequestFactory().get("/", HTTP_X_FORWARDED_FOR=forwarded, REMOTE_ADDR="10.0.0.2")
+    assert client_address(request) == expected
+
+
+@pytest.mark.django_db
+def test_behind_a_proxy_lockout_counts_per_client_address(client, settings):
+    from django.contrib.auth.models import User
+
+    settings.PROXY_COUNT = 1
+    User.objects.create_user("korban", password="Benar-sekali-1")
+    wrong = {"username": "korban", "password": "salah"}
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), wrong, HTTP_X_FORWARDED_FOR="36.85.1.10")
+    right = {"username": "korban", "password": "Benar-sekali-1"}
+    locked = client.post(reverse("login"), right, HTTP_X_FORWARDED_FOR="36.85.1.10")
+    assert locked.status_code == 429
+    other = client.post(reverse("login"), right, HTTP_X_FORWARDED_FOR="114.4.5.6")
+    assert other.status_code == 302

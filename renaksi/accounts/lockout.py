@@ -58,3 +58,23 @@ def lockout_response(request, original_response=None, credentials=None):
     )
     response["Retry-After"] = str(int(wait.total_seconds()) or 1)
     return response
+
+
+def client_address(request) -> str | None:
+    """AXES_CLIENT_IP_CALLABLE: the address failures are counted under.
+
+    With RENAKSI_PROXY_COUNT = N trusted reverse proxies in front of Renaksi, each appends the
+    address it received the request from to X-Forwarded-For, so the client is the N-th address
+    from the right. Without proxies (N = 0) it is REMOTE_ADDR. Addresses further left are
+    ignored: the client could have written them.
+    """
+    count = settings.PROXY_COUNT
+    if count:
+        forwarded = [
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
+        ]
+        if len(forwarded) >= count:
+            return forwarded[-count]
+    return request.META.get("REMOTE_ADDR")
