@@ -47,3 +47,19 @@ ROWS["plans:assign_pic"] = Row(
     path=lambda world, code: reverse("plans:assign_pic", args=[world.plans[code].pk]),
     allowed=MANAGE,
 )
+
+
+def invited_role(world: World, code: str) -> str:
+    """A viewer role in the target unit held by someone who never set a password."""
+    invited, _ = User.objects.get_or_create(
+        username="matrix-invited", defaults={"email": "matrix-invited@example.test"}
+    )
+    invited.set_unusable_password()
+    invited.save()
+    role, _ = UnitRole.objects.get_or_create(
+        user=invited, unit=world.units[code], role=UnitRole.Role.VIEWER
+    )
+    return reverse("units:resend_invite", args=[world.units[code].pk, role.pk])
+
+
+ROWS["units:resend_invite"] = Row(path=invited_role, allowed=MANAGE, method="post")

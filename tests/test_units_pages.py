@@ -242,3 +242,22 @@ def test_unit_list_pages_keep_the_search(client, world):
     page_two = client.get(reverse("units:list"), {"q": "contoh", "halaman": 2}).content.decode()
     assert "Halaman 2 dari 2" in page_two
     assert "?q=contoh&amp;halaman=1" in page_two
+
+
+def test_resend_invitation_only_to_someone_without_a_password(client, world):
+    client.force_login(world.users["unit_admin"])
+    invite(client, world)
+    rina = User.objects.get(username="rina")
+    role = UnitRole.objects.get(user=rina)
+    mail.outbox.clear()
+    html = client.get(reverse("units:detail", args=[role.unit_id])).content.decode()
+    assert "belum mengatur kata sandi" in html
+    client.post(reverse("units:resend_invite", args=[role.unit_id, role.pk]))
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["rina@example.test"]
+    rina.set_password("Sudah-diatur-2022")
+    rina.save()
+    response = client.post(
+        reverse("units:resend_invite", args=[role.unit_id, role.pk]), follow=True
+    )
+    assert "sudah mengatur kata sandi" in response.content.decode()
+    assert len(mail.outbox) == 1

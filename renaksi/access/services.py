@@ -112,3 +112,25 @@ def invite_user(
             % {"error": exc.__class__.__name__}
         ) from exc
     return user
+
+
+def resend_invitation(actor: User, unit: Unit, user: User, *, request) -> None:
+    """Send a new set-password link to someone of ``unit`` who has never set a password."""
+    from renaksi.accounts.services import send_invitation
+
+    if not actor.has_perm(MANAGE_UNIT, unit):
+        raise PermissionDenied
+    if not UnitRole.objects.filter(user=user, unit=unit).exists():
+        raise AccessError(_("Pengguna ini tidak memiliki peran di satker ini."))
+    if user.has_usable_password():
+        raise AccessError(
+            _("%(user)s sudah mengatur kata sandi; gunakan 'Lupa kata sandi?' di halaman masuk.")
+            % {"user": user.get_username()}
+        )
+    try:
+        send_invitation(user, request)
+    except (OSError, ValueError) as exc:
+        logger.warning("invitation e-mail to %s failed: %s", user.email, exc)
+        raise AccessError(
+            _("Email undangan tidak dapat dikirim (%(error)s).") % {"error": exc.__class__.__name__}
+        ) from exc

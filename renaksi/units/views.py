@@ -15,7 +15,13 @@ from renaksi.access.policy import (
     teams_visible_to,
     units_visible_to,
 )
-from renaksi.access.services import AccessError, grant_role, invite_user, revoke_role
+from renaksi.access.services import (
+    AccessError,
+    grant_role,
+    invite_user,
+    resend_invitation,
+    revoke_role,
+)
 from renaksi.teams.models import TeamMember
 
 from .forms import GrantRoleForm, InviteForm, UnitSearchForm
@@ -127,5 +133,21 @@ def role_remove(request: HttpRequest, pk: int, role_pk: int) -> HttpResponse:
     else:
         messages.success(
             request, _("Peran %(user)s dicabut.") % {"user": unit_role.user.get_username()}
+        )
+    return redirect("units:detail", pk=unit.pk)
+
+
+@login_required
+@require_POST
+def resend_invite(request: HttpRequest, pk: int, role_pk: int) -> HttpResponse:
+    unit = _unit_for(request, pk, MANAGE_UNIT)
+    unit_role = get_object_or_404(UnitRole.objects.select_related("user"), pk=role_pk, unit=unit)
+    try:
+        resend_invitation(request.user, unit, unit_role.user, request=request)
+    except AccessError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("Undangan dikirim ulang ke %(email)s.") % {"email": unit_role.user.email}
         )
     return redirect("units:detail", pk=unit.pk)
