@@ -7,7 +7,7 @@ import openpyxl
 import pytest
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -483,3 +483,39 @@ def test_detail_query_count_does_not_grow_with_members(admin_client, world):
     assert many == few
     # Session, user, two for the grants, the team, its members, the change areas.
     assert few <= 7
+
+
+def test_a_chair_and_an_area_coordinator_are_one_person_each(admin_client, world):
+    team = world.teams["6107"]
+    url = reverse("teams:member_add", args=[team.pk])
+    before = TeamMember.objects.count()
+    response = admin_client.post(
+        url, member_form(name="Ketua Kedua", position=Position.PENGARAH_KETUA)
+    )
+    assert response.status_code == 200
+    assert "Ketua Tim Pengarah sudah dipegang oleh steering" in response.content.decode()
+    response = admin_client.post(
+        url,
+        member_form(
+            name="Koordinator Kedua",
+            position=Position.PELAKSANA_KOORDINATOR,
+            change_area=str(area(5).pk),
+        ),
+    )
+    assert "Koordinator Tim Pelaksana Area 5 sudah dipegang oleh implementer5" in (
+        response.content.decode()
+    )
+    assert TeamMember.objects.count() == before
+    # Another area's coordinator is fine, and so is a second ordinary member.
+    admin_client.post(
+        url,
+        member_form(
+            name="Koordinator Area Dua",
+            position=Position.PELAKSANA_KOORDINATOR,
+            change_area=str(area(2).pk),
+        ),
+    )
+    admin_client.post(url, member_form(name="Anggota Pengarah", position=Position.PENGARAH_ANGGOTA))
+    assert TeamMember.objects.count() == before + 2
+    with pytest.raises(IntegrityError), transaction.atomic():
+        TeamMember.objects.create(team=team, name="x", position=Position.PENGARAH_KETUA)

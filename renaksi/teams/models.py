@@ -74,6 +74,13 @@ POSITION_PART = {
     Position.ASESOR_ANGGOTA: Part.ASESOR,
 }
 PELAKSANA_POSITIONS = [p for p, part in POSITION_PART.items() if part == Part.PELAKSANA]
+# Positions one person holds at a time (in a team; the coordinator per area).
+SINGLE_HOLDER_POSITIONS = [
+    Position.PENGARAH_KETUA,
+    Position.PENGARAH_SEKRETARIS,
+    Position.PELAKSANA_KOORDINATOR,
+    Position.ASESOR_KETUA,
+]
 POSITION_ORDER = {position: index for index, position in enumerate(Position)}
 
 
@@ -124,6 +131,24 @@ class TeamMember(models.Model):
                 name="member_area_position_once",
                 condition=models.Q(user__isnull=False, change_area__isnull=False),
                 violation_error_message=_("Orang ini sudah memegang kedudukan itu di tim."),
+            ),
+            models.UniqueConstraint(
+                fields=["team", "position"],
+                name="one_holder_of_a_team_position",
+                condition=models.Q(
+                    position__in=[
+                        Position.PENGARAH_KETUA,
+                        Position.PENGARAH_SEKRETARIS,
+                        Position.ASESOR_KETUA,
+                    ]
+                ),
+                violation_error_message=_("Kedudukan ini hanya dipegang satu orang."),
+            ),
+            models.UniqueConstraint(
+                fields=["team", "change_area"],
+                name="one_coordinator_per_area",
+                condition=models.Q(position=Position.PELAKSANA_KOORDINATOR),
+                violation_error_message=_("Area ini sudah memiliki koordinator."),
             ),
             models.UniqueConstraint(
                 fields=["team", "user", "position"],

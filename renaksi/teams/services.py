@@ -27,7 +27,13 @@ from renaksi.plans.models import ChangeArea
 from renaksi.plans.services import unit_people
 from renaksi.units.models import Unit
 
-from .models import PELAKSANA_POSITIONS, Position, ReformTeam, TeamMember
+from .models import (
+    PELAKSANA_POSITIONS,
+    SINGLE_HOLDER_POSITIONS,
+    Position,
+    ReformTeam,
+    TeamMember,
+)
 
 YEAR_MIN, YEAR_MAX = 2010, 2100
 
@@ -169,6 +175,7 @@ def _save_member(member: TeamMember, data: MemberData, *, linked_before: User | 
         )
     employee_number = "".join(data.employee_number.split())
     _check_not_listed_twice(member, name, employee_number, data)
+    _check_single_holder(member, data)
 
     member.user = data.user
     member.name = name
@@ -182,6 +189,25 @@ def _save_member(member: TeamMember, data: MemberData, *, linked_before: User | 
     except IntegrityError as exc:  # the same entry saved at the same moment by someone else
         raise TeamError(_duplicate_message(name, data)) from exc
     return member
+
+
+def _check_single_holder(member: TeamMember, data) -> None:
+    """A chair, a secretary and an area's coordinator are one person each."""
+    if data.position not in SINGLE_HOLDER_POSITIONS:
+        return
+    holders = TeamMember.objects.filter(team_id=member.team_id, position=data.position)
+    if data.position == Position.PELAKSANA_KOORDINATOR:
+        holders = holders.filter(change_area=data.change_area)
+    holder = holders.exclude(pk=member.pk).first()
+    if holder is not None:
+        raise TeamError(
+            _(
+                "%(position)s sudah dipegang oleh %(name)s. Ubah atau keluarkan anggota itu "
+                "lebih dulu."
+            )
+            % {"position": holder.position_label, "name": holder.name},
+            "position",
+        )
 
 
 def _check_not_listed_twice(member: TeamMember, name: str, employee_number: str, data) -> None:
