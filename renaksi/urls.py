@@ -4,6 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("renaksi.accounts.urls")),
     path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("satker/", include("renaksi.units.urls")),
     path("tim/", include("renaksi.teams.urls")),
     path("", include("renaksi.plans.urls")),

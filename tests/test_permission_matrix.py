@@ -41,6 +41,7 @@ EXEMPT = {
     "password_reset*": "public self-service password reset: tests/test_accounts.py",
     "password_change*": "the caller's own password: tests/test_accounts.py",
     "admin:*": "superuser only: test_admin_is_for_superusers_only",
+    "set_language": "anyone may choose the language of their own pages",
 }
 
 
