@@ -88,6 +88,8 @@ def test_python_strings_come_out_in_english():
         assert str(Unit._meta.verbose_name) == "work unit"
         assert [str(m) for m in MONTH_ABBREVIATIONS][4:8] == ["MAY", "JUN", "JUL", "AUG"]
         assert pgettext("singkatan bulan", "DES") == "DEC"
+        assert pgettext("daftar", "Satuan kerja") == "Work units"
+        assert _("Satuan kerja") == "Work unit"
         assert ngettext("%(count)d temuan dikonfirmasi.", "", 1) % {"count": 1} == (
             "1 finding confirmed."
         )
