@@ -10,12 +10,15 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import User
+from django.core import mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
+from renaksi.accounts.services import send_invitation
 from renaksi.plans.lampiran import MONTH_ABBREVIATIONS
 from renaksi.teams.models import Position
 from renaksi.units.models import Unit
@@ -166,3 +169,35 @@ def test_an_unknown_language_changes_nothing(client, world):
     client.force_login(world.users["implementer5"])
     client.post(reverse("set_language"), {"language": "fr", "next": "/"})
     assert "Pekerjaan saya" in my_work(client)
+
+
+# ---------------------------------------------------------------- e-mails
+
+
+@pytest.mark.django_db
+def test_password_reset_email_is_in_the_language_of_the_person_asking(client, settings):
+    settings.PASSWORD_RESET_TIMEOUT = 3 * 86400
+    User.objects.create_user(
+        "budi", email="budi@kpu.go.id", password="rahasia-panjang-9", first_name="Budi"
+    )
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.post(reverse("password_reset"), {"email": "budi@kpu.go.id"})
+    (message,) = mail.outbox
+    assert message.subject == "Reset your Renaksi password"
+    assert message.body.startswith("Dear Budi,")
+    assert "Username: budi" in message.body
+    assert "valid for 3 days." in message.body
+    assert "Tautan" not in message.body
+
+
+@pytest.mark.django_db
+def test_invitation_is_in_indonesian_even_from_an_english_page(settings):
+    settings.PASSWORD_RESET_TIMEOUT = 3 * 86400
+    user = User.objects.create_user("rina", email="rina@kpu.go.id", first_name="Rina")
+    with translation.override("en"):
+        send_invitation(user, "https://renaksi.kpu.go.id")
+        assert translation.get_language() == "en"
+    (message,) = mail.outbox
+    assert message.subject == "Anda diundang ke Renaksi"
+    assert message.body.startswith("Yth. Rina,")
+    assert "berlaku selama 3 hari." in message.body

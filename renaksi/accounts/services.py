@@ -10,16 +10,20 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import ngettext, override
 
 
 def link_validity() -> str:
-    """How long a set-password link works, in Indonesian ("3 hari", "12 jam")."""
+    """How long a set-password link works, in the active language ("3 hari", "12 jam")."""
     seconds = int(settings.PASSWORD_RESET_TIMEOUT)
     if seconds >= 86400 and seconds % 86400 == 0:
-        return f"{seconds // 86400} hari"
+        days = seconds // 86400
+        return ngettext("%(count)d hari", "%(count)d hari", days) % {"count": days}
     if seconds >= 3600:
-        return f"{seconds // 3600} jam"
-    return f"{max(1, seconds // 60)} menit"
+        hours = seconds // 3600
+        return ngettext("%(count)d jam", "%(count)d jam", hours) % {"count": hours}
+    minutes = max(1, seconds // 60)
+    return ngettext("%(count)d menit", "%(count)d menit", minutes) % {"count": minutes}
 
 
 def _site(request_or_domain) -> tuple[str, str]:
@@ -65,14 +69,16 @@ def send_invitation(user, request_or_domain) -> None:
     if not user.is_active:
         raise ValueError(f"User {user.get_username()!r} is inactive")
     protocol, domain = _site(request_or_domain)
-    context = {
-        "user": user,
-        "set_password_url": set_password_url(user, request_or_domain),
-        "login_url": f"{protocol}://{domain}{reverse('login')}",
-        "validity": link_validity(),
-    }
-    subject = "".join(
-        render_to_string("accounts/invitation_subject.txt", context).splitlines()
-    ).strip()
-    body = render_to_string("accounts/invitation_email.txt", context)
+    # In Indonesian whatever language the inviter uses: the new user has not chosen one yet.
+    with override(settings.LANGUAGE_CODE):
+        context = {
+            "user": user,
+            "set_password_url": set_password_url(user, request_or_domain),
+            "login_url": f"{protocol}://{domain}{reverse('login')}",
+            "validity": link_validity(),
+        }
+        subject = "".join(
+            render_to_string("accounts/invitation_subject.txt", context).splitlines()
+        ).strip()
+        body = render_to_string("accounts/invitation_email.txt", context)
     EmailMultiAlternatives(subject, body, None, [user.email]).send()
