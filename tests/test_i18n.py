@@ -5,6 +5,7 @@ fresh machine may lack gettext), so a test reads both and checks they agree.
 """
 
 import ast
+import datetime
 import gettext
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core import mail
+from django.template import Context, Template
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -100,6 +102,14 @@ def test_python_strings_come_out_in_english():
             "3 findings confirmed."
         )
     assert pgettext("singkatan bulan", "MEI") == "MEI"
+
+
+def test_times_use_a_colon_in_english_and_a_dot_in_indonesian():
+    template = Template('{% load i18n %}{{ when|date:_("j F Y H.i") }}')
+    context = Context({"when": datetime.datetime(2022, 4, 11, 10, 30)})
+    assert template.render(context) == "11 April 2022 10.30"
+    with translation.override("en"):
+        assert template.render(context) == "11 April 2022 10:30"
 
 
 def test_templates_come_out_in_english():
