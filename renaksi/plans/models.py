@@ -59,8 +59,20 @@ class ActionPlan(models.Model):
     year = models.PositiveSmallIntegerField(
         _("tahun"), validators=[MinValueValidator(2010), MaxValueValidator(2100)]
     )
+
+    class Schedule(models.TextChoices):
+        MONTH = "month", _("Bulanan (JAN–DES)")
+        QUARTER = "quarter", _("Triwulanan (TW I–IV)")
+
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    schedule_kind = models.CharField(
+        _("jenis jadwal"),
+        max_length=10,
+        choices=Schedule.choices,
+        default=Schedule.MONTH,
+        help_text=_("Bulanan: jadwal sub kegiatan per bulan; triwulanan: per triwulan."),
     )
 
     # The decree (Keputusan) that sets the plan.
@@ -194,8 +206,21 @@ class SubActivity(models.Model):
     position = models.PositiveSmallIntegerField(_("urutan"))
     name = models.TextField(_("nama"))
     schedule = models.PositiveSmallIntegerField(
-        _("jadwal (bulan)"), default=0, help_text=_("Bit 0 = Januari … bit 11 = Desember.")
+        _("jadwal"),
+        default=0,
+        help_text=_(
+            "Rencana bulanan: bit 0 = Januari … bit 11 = Desember. "
+            "Rencana triwulanan: bit 0 = TW I … bit 3 = TW IV."
+        ),
     )
+    # Extra columns of the decree's table, as printed (PIC as text until a person is chosen).
+    pic_text = models.CharField(
+        _("penanggung jawab (sesuai keputusan)"), max_length=300, blank=True
+    )
+    target_text = models.TextField(_("target"), blank=True)
+    output_text = models.TextField(_("output"), blank=True)
+    budget_text = models.CharField(_("anggaran"), max_length=300, blank=True)
+    note = models.TextField(_("keterangan"), blank=True)
     pic = models.ForeignKey(
         "auth.User",
         verbose_name=_("penanggung jawab (PIC)"),
@@ -341,6 +366,13 @@ class ImportFinding(models.Model):
         _("tingkat"), max_length=10, choices=Severity.choices, default=Severity.WARNING
     )
     message = models.TextField(_("pesan"))
+    position = models.JSONField(
+        _("posisi di sumber"), default=dict, blank=True, help_text=_("Baris, lembar, sel, halaman.")
+    )
+    excerpt = models.TextField(_("kutipan sumber"), blank=True)
+    choice_key = models.CharField(_("kunci pilihan"), max_length=100, blank=True)
+    options = models.JSONField(_("pilihan bacaan"), default=list, blank=True)
+    chosen = models.CharField(_("bacaan yang dipakai"), max_length=50, blank=True)
     confirmed_by = models.ForeignKey(
         "auth.User",
         verbose_name=_("dikonfirmasi oleh"),

@@ -9,13 +9,66 @@ import datetime
 from dataclasses import dataclass, field
 
 
-class DecreeError(Exception):
-    """The input cannot be read as a decree at all. The message is in Indonesian."""
+@dataclass(frozen=True)
+class Position:
+    """Where something is in the source file, in the terms of its format.
 
-    def __init__(self, message: str, line: int | None = None):
+    text: ``line``; XLSX: ``sheet``, ``row``, ``column`` (a letter); DOCX: ``table``, ``row``,
+    ``cell`` (or ``paragraph`` for the body); PDF: ``page`` (and ``row`` within the page's
+    table). All numbers are 1-based, as a person counts them.
+    """
+
+    line: int | None = None
+    sheet: str | None = None
+    table: int | None = None
+    paragraph: int | None = None
+    page: int | None = None
+    row: int | None = None
+    column: str | None = None
+    cell: int | None = None
+
+    def as_dict(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+    def describe(self) -> str:
+        """In Indonesian, as a person would say it: ``lembar 'Lampiran' baris 5 kolom C``."""
+        parts = []
+        if self.page is not None:
+            parts.append(f"halaman {self.page}")
+        if self.sheet is not None:
+            parts.append(f"lembar '{self.sheet}'")
+        if self.table is not None:
+            parts.append(f"tabel {self.table}")
+        if self.paragraph is not None:
+            parts.append(f"paragraf {self.paragraph}")
+        if self.line is not None:
+            parts.append(f"baris {self.line}")
+        if self.row is not None:
+            parts.append(f"baris {self.row}")
+        if self.column is not None:
+            parts.append(f"kolom {self.column}")
+        if self.cell is not None:
+            parts.append(f"sel {self.cell}")
+        return " ".join(parts)
+
+
+class DecreeError(Exception):
+    """The input cannot be read as a decree at all. The message is in Indonesian.
+
+    ``line`` is the source line (text) or the reader's row ordinal; ``position`` says where
+    in the terms of the file's format, when known.
+    """
+
+    def __init__(self, message: str, line: int | None = None, position: Position | None = None):
         self.message = message
         self.line = line
-        super().__init__(f"baris {line}: {message}" if line else message)
+        self.position = position or (Position(line=line) if line else None)
+        where = self.position.describe() if self.position else ""
+        super().__init__(f"{where}: {message}" if where else message)
+
+    @property
+    def where(self) -> str:
+        return self.position.describe() if self.position else ""
 
 
 @dataclass(frozen=True)
@@ -26,14 +79,36 @@ class Finding:
     kind: str
     message: str
     severity: str = "warning"  # "info", "warning" or "error"
+    # Where in the source (filled by the parser from ``line`` when the reader knows it) and
+    # the source text around it, for showing the finding next to what it came from.
+    position: Position | None = None
+    excerpt: str = ""
+    # A choice the reader made: a stable key, the options it could have taken (value,
+    # Indonesian label) and the one it took. ``parse_decree(..., choices={key: value})``
+    # reads the document again taking another option.
+    choice_key: str = ""
+    options: tuple[tuple[str, str], ...] = ()
+    chosen: str = ""
 
     def as_dict(self) -> dict:
-        return {
+        data = {
             "line": self.line,
             "kind": self.kind,
             "message": self.message,
             "severity": self.severity,
+            "position": self.position.as_dict() if self.position else None,
+            "where": self.position.describe() if self.position else "",
         }
+        if self.choice_key:
+            data["choice"] = {
+                "key": self.choice_key,
+                "options": [{"value": v, "label": label} for v, label in self.options],
+                "chosen": self.chosen,
+            }
+        return data
+
+
+EXTRA_FIELDS = ("pic", "target", "output", "budget", "note")
 
 
 @dataclass
@@ -60,8 +135,18 @@ class SubActivityData:
     number: int | None
     name: str
     line: int
+    # The schedule: months 1-12 for a monthly plan, quarters 1-4 (TW I-IV) for a quarterly
+    # one (``ParsedDecree.schedule``); the other set stays empty.
     months: set[int] = field(default_factory=set)
+    quarters: set[int] = field(default_factory=set)
     indicators: list[IndicatorData] = field(default_factory=list)
+    # Extra columns some decrees have (PENANGGUNG JAWAB/PIC, TARGET, OUTPUT, ANGGARAN,
+    # KETERANGAN), as printed.
+    pic: str = ""
+    target: str = ""
+    output: str = ""
+    budget: str = ""
+    note: str = ""
 
 
 @dataclass
@@ -118,6 +203,8 @@ class ParsedDecree:
     header: DecreeHeader
     areas: list[AreaData]
     findings: list[Finding] = field(default_factory=list)
+    schedule: str = "month"  # "month" (JAN-DES) or "quarter" (TW I-IV)
+    source_format: str = "text"  # "text", "xlsx", "docx" or "pdf"
 
     def counts(self) -> dict[str, int]:
         activities = [a for area in self.areas for a in area.activities]
@@ -169,6 +256,16 @@ class ParsedDecree:
                                     "line": sub.line,
                                     "indicators": [ind.text for ind in sub.indicators],
                                     "months": sorted(sub.months),
+                                    **(
+                                        {"quarters": sorted(sub.quarters)}
+                                        if self.schedule == "quarter"
+                                        else {}
+                                    ),
+                                    **{
+                                        name: getattr(sub, name)
+                                        for name in EXTRA_FIELDS
+                                        if getattr(sub, name)
+                                    },
                                 }
                                 for sub in act.sub_activities
                             ],
@@ -178,6 +275,8 @@ class ParsedDecree:
                 }
                 for area in self.areas
             ],
+            "schedule": self.schedule,
+            "format": self.source_format,
             "counts": self.counts(),
             "anomalies": [f.as_dict() for f in self.findings],
         }
