@@ -7,75 +7,67 @@ with its findings, or raises ``DecreeError`` with one clear Indonesian message.
 
 from __future__ import annotations
 
-import re
+from dataclasses import replace
 
 from .areas import STANDARD_CHANGE_AREAS
 from .body import parse_body, parse_signature_block
+from .formats import read_document
 from .model import AreaData, DecreeError, Finding, ParsedDecree
+from .source import MAX_BYTES, SourceDocument, decode_text
 from .table import TableParser
+from .text import shorten
 from .validator import validate
-
-MAX_BYTES = 5 * 1024 * 1024
-_LAMPIRAN = re.compile(r"^\W*LAMPIRAN\b", re.IGNORECASE)
 
 
 def decode(data: bytes) -> str:
-    """Decode a decree file, refusing what is not UTF-8 text."""
+    """Decode a text decree (kept for callers of the text-only parser)."""
     if len(data) > MAX_BYTES:
         raise DecreeError(
             f"Berkas terlalu besar ({len(data) // 1024} KB); batasnya {MAX_BYTES // 1024} KB."
         )
-    if not data.strip():
-        raise DecreeError("Berkas kosong: tidak ada teks keputusan untuk diimpor.")
-    if b"\x00" in data[:8192]:
-        raise DecreeError("Berkas ini biner (misalnya PDF atau DOCX), bukan teks keputusan.")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise DecreeError(
-            f"Berkas bukan teks UTF-8: byte tidak sah di posisi {exc.start}. "
-            "Simpan ulang berkas sebagai teks UTF-8.",
-            line,
-        ) from exc
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f")
-    if controls > max(8, len(text) // 100):
-        raise DecreeError("Berkas berisi karakter kendali biner, bukan teks keputusan.")
-    return text
+    return decode_text(data)
 
 
-def parse_decree(data: bytes | str) -> ParsedDecree:
-    text = decode(data) if isinstance(data, bytes) else data
-    if not text.strip():
-        raise DecreeError("Berkas kosong: tidak ada teks keputusan untuk diimpor.")
-    lines = list(enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), start=1))
+def parse_decree(data: bytes | str, *, choices: dict[str, str] | None = None) -> ParsedDecree:
+    """Parse a decree file of any supported format (chosen by content).
 
-    appendix_start = next((i for i, (_, raw) in enumerate(lines) if _LAMPIRAN.match(raw)), None)
-    if appendix_start is None:
-        appendix_start = next(
-            (i for i, (_, raw) in enumerate(lines) if raw.split("\t")[0].strip() == "NO"),
-            len(lines),
-        )
-    header = parse_body(lines[:appendix_start])
+    ``choices`` maps a finding's ``choice_key`` to another of its options: the document is
+    read again taking that option at that point.
+    """
+    doc = read_document(data)
+    return parse_document(doc, choices=choices)
 
-    appendix = lines[appendix_start:]
+
+def parse_document(doc: SourceDocument, *, choices: dict[str, str] | None = None) -> ParsedDecree:
+    header = parse_body(doc.body)
     table = TableParser()
-    areas = table.parse(appendix)
-    last_table = max(i for i, (_, raw) in enumerate(appendix) if "\t" in raw)
-    closing = parse_signature_block(appendix[last_table + 1 :])
+    areas = table.parse(doc.rows)
+    closing = parse_signature_block(doc.closing)
     header.closing_place = closing["place"]
     header.closing_place_line = closing["place_line"]
     header.closing_date = closing["date"]
     header.closing_date_line = closing["date_line"]
     header.closing_signer_name = closing["signer_name"]
 
-    findings: list[Finding] = list(table.findings)
+    findings: list[Finding] = list(doc.findings) + list(table.findings)
     areas = infer_missing_areas(areas, findings)
     number_unnumbered(areas, findings)
-    decree = ParsedDecree(header=header, areas=areas, findings=findings)
+    decree = ParsedDecree(header=header, areas=areas, findings=findings, source_format=doc.format)
     decree.findings.extend(validate(decree))
+    decree.findings = [_locate(f, doc) for f in decree.findings]
     decree.findings.sort(key=lambda f: f.line or 0)
     return decree
+
+
+def _locate(finding: Finding, doc: SourceDocument) -> Finding:
+    """Give a finding its position in the source and the source text it came from."""
+    if finding.line is None or (finding.position is not None and finding.excerpt):
+        return finding
+    return replace(
+        finding,
+        position=finding.position or doc.positions.get(finding.line),
+        excerpt=finding.excerpt or shorten(doc.excerpt(finding.line), 400),
+    )
 
 
 def infer_missing_areas(areas: list[AreaData], findings: list[Finding]) -> list[AreaData]:

@@ -24,6 +24,7 @@ from .model import (
     IndicatorData,
     SubActivityData,
 )
+from .source import Row
 from .text import (
     MONTH_LABELS,
     clean,
@@ -122,7 +123,8 @@ class TableParser:
         self.findings.append(Finding(line, kind, message, severity))
 
     # -- entry point --------------------------------------------------------------------
-    def parse(self, lines: list[tuple[int, str]]) -> list[AreaData]:
+    def parse(self, rows: list[Row]) -> list[AreaData]:
+        lines = [(row.ordinal, "\t".join(row.cells)) for row in rows if len(row.cells) > 1]
         index = 0
         while index < len(lines):
             number, raw = lines[index]
