@@ -56,6 +56,7 @@ class Grants:
     review_all_below: frozenset[int] = frozenset()  # reviewer at KPU RI: reviews all below
     review_units: frozenset[int] = frozenset()
     admin_units: frozenset[int] = frozenset()
+    role_units: frozenset[int] = frozenset()  # any role held in the unit itself
     steering: frozenset[tuple[int, int]] = frozenset()
     implementer_areas: frozenset[tuple[int, int, int]] = frozenset()  # (unit, year, area)
     change_agent: frozenset[tuple[int, int]] = frozenset()
@@ -97,6 +98,36 @@ class Grants:
     def is_assessor(self, unit_id: int, year: int) -> bool:
         return self.active and (unit_id, year) in self.assessor
 
+    def belongs_to_unit(self, unit_id: int) -> bool:
+        """A role in the unit itself or a place in one of its teams (plans.services.unit_people).
+
+        Being PIC counts only while this holds: a PIC who left the unit reports on nothing.
+        """
+        return self.active and (unit_id in self.role_units or unit_id in self.member_units)
+
+    def lacks(self, other: Grants) -> set[str]:
+        """What ``other`` gives that these grants do not: "read", "review", "manage".
+
+        Used before granting a role: a granter may not hand out more than they hold.
+        """
+        if self.superuser:
+            return set()
+        missing = set()
+        if other.read_all and not self.read_all:
+            missing.add("read")
+        if not all(
+            self.can_read_unit(unit_id)
+            for unit_id in other.read_units | other.admin_units | other.member_units
+        ):
+            missing.add("read")
+        if other.review_all_below and not self.review_all_below:
+            missing.add("review")
+        if not all(self.can_review_unit(unit_id) for unit_id in other.review_units):
+            missing.add("review")
+        if not all(self.can_manage_unit(unit_id) for unit_id in other.admin_units):
+            missing.add("manage")
+        return missing
+
     def readable_unit_filter(self, field: str) -> Q | None:
         """A filter on ``field`` (a unit id path) for what this user may read; None = all."""
         if self.superuser or self.read_all:
@@ -131,6 +162,42 @@ def _read_grants(user: User | AnonymousUser) -> Grants:
     if user.is_superuser:
         return Grants(active=True, superuser=True)
 
+    role_rows = UnitRole.objects.filter(user=user).values_list("unit_id", "unit__level", "role")
+    role_sets = _role_sets(list(role_rows))
+
+    steering, implementer, agents, assessors, members = set(), set(), set(), set(), set()
+    for unit_id, year, position, area in TeamMember.objects.filter(user=user).values_list(
+        "team__unit_id", "team__year", "position", "change_area__number"
+    ):
+        members.add(unit_id)
+        part = POSITION_PART.get(position)
+        if part == Part.PENGARAH:
+            steering.add((unit_id, year))
+        elif part == Part.PELAKSANA and area is not None:
+            implementer.add((unit_id, year, area))
+        elif part == Part.AGEN:
+            agents.add((unit_id, year))
+        elif part == Part.ASESOR:
+            assessors.add((unit_id, year))
+
+    return Grants(
+        active=True,
+        **role_sets,
+        steering=frozenset(steering),
+        implementer_areas=frozenset(implementer),
+        change_agent=frozenset(agents),
+        assessor=frozenset(assessors),
+        member_units=frozenset(members),
+    )
+
+
+def _role_sets(rows: list[tuple[int, str, str]]) -> dict[str, Any]:
+    """The Grants fields that unit roles give: ``rows`` of (unit id, unit level, role).
+
+    One query at most (the children of provinces where the user reads or reviews).
+    """
+    from renaksi.access.models import UnitRole
+
     read_all = False
     read_roots: set[int] = set()
     province_roots: set[int] = set()
@@ -138,9 +205,9 @@ def _read_grants(user: User | AnonymousUser) -> Grants:
     review_all_below: set[int] = set()
     review_provinces: set[int] = set()
     admin_units: set[int] = set()
-    for unit_id, level, role in UnitRole.objects.filter(user=user).values_list(
-        "unit_id", "unit__level", "role"
-    ):
+    role_units: set[int] = set()
+    for unit_id, level, role in rows:
+        role_units.add(unit_id)
         if role == UnitRole.Role.ADMIN:
             admin_units.add(unit_id)
             continue
@@ -162,35 +229,19 @@ def _read_grants(user: User | AnonymousUser) -> Grants:
             read_units.add(child_id)
             if parent_id in review_provinces:
                 review_units.add(child_id)
+    return {
+        "read_all": read_all,
+        "read_units": frozenset(read_units),
+        "review_all_below": frozenset(review_all_below),
+        "review_units": frozenset(review_units),
+        "admin_units": frozenset(admin_units),
+        "role_units": frozenset(role_units),
+    }
 
-    steering, implementer, agents, assessors, members = set(), set(), set(), set(), set()
-    for unit_id, year, position, area in TeamMember.objects.filter(user=user).values_list(
-        "team__unit_id", "team__year", "position", "change_area__number"
-    ):
-        members.add(unit_id)
-        part = POSITION_PART.get(position)
-        if part == Part.PENGARAH:
-            steering.add((unit_id, year))
-        elif part == Part.PELAKSANA and area is not None:
-            implementer.add((unit_id, year, area))
-        elif part == Part.AGEN:
-            agents.add((unit_id, year))
-        elif part == Part.ASESOR:
-            assessors.add((unit_id, year))
 
-    return Grants(
-        active=True,
-        read_all=read_all,
-        read_units=frozenset(read_units),
-        review_all_below=frozenset(review_all_below),
-        review_units=frozenset(review_units),
-        admin_units=frozenset(admin_units),
-        steering=frozenset(steering),
-        implementer_areas=frozenset(implementer),
-        change_agent=frozenset(agents),
-        assessor=frozenset(assessors),
-        member_units=frozenset(members),
-    )
+def grants_of_role(unit: Unit, role: str) -> Grants:
+    """What one role in one unit would give, alone: to compare with what a granter holds."""
+    return Grants(active=True, **_role_sets([(unit.pk, unit.level, role)]))
 
 
 # -- querysets: what a user may list ----------------------------------------------------

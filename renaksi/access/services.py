@@ -2,6 +2,11 @@
 
 Each function checks the actor's permission itself (MANAGE_UNIT on the unit), so the pages,
 a future API and commands share one rule. Errors carry an Indonesian message.
+
+No one grants more than they hold: an administrator cannot give a role to themselves, and
+cannot give a role that reads, reviews or manages a unit they cannot read, review or manage
+themselves (a province's viewer and reviewer roles reach every regency below it). Only a
+system administrator, or someone who already holds that reach, can grant those.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from django.utils.translation import gettext as _
 from renaksi.units.models import Unit
 
 from .models import UnitRole
-from .policy import MANAGE_UNIT
+from .policy import MANAGE_UNIT, grants_for, grants_of_role
 
 logger = logging.getLogger(__name__)
 
@@ -41,10 +46,56 @@ def _check_role_fits_unit(unit: Unit, role: str) -> None:
         )
 
 
+def _check_within_reach(actor: User, unit: Unit, role: str, field: str = "role") -> None:
+    """The role must not give more than the actor holds (see the module's docstring)."""
+    missing = grants_for(actor).lacks(grants_of_role(unit, role))
+    if not missing:
+        return
+    names = {"unit": unit.name, "role": UnitRole.Role(role).label}
+    if "read" in missing:
+        message = _(
+            "Peran %(role)s di %(unit)s membuka akses baca ke satker yang tidak dapat Anda "
+            "baca sendiri (satker di bawahnya)."
+        )
+    elif "review" in missing:
+        message = _(
+            "Peran %(role)s di %(unit)s memberi hak meninjau satker yang tidak dapat Anda "
+            "tinjau sendiri."
+        )
+    else:
+        message = _("Peran %(role)s di %(unit)s memberi hak mengelola yang tidak Anda miliki.")
+    hint = _(
+        "Anda hanya dapat memberi peran yang tidak melebihi hak Anda; minta administrator sistem."
+    )
+    raise AccessError(f"{message % names} {hint}", field)
+
+
+def grantable_roles(actor: User, unit: Unit) -> list[str]:
+    """The roles ``actor`` may grant in ``unit`` (to someone else); empty if none."""
+    if not actor.has_perm(MANAGE_UNIT, unit):
+        return []
+    grants = grants_for(actor)
+    return [
+        role
+        for role in UnitRole.Role.values
+        if not (role == UnitRole.Role.REVIEWER and unit.level == Unit.Level.KABUPATEN_KOTA)
+        and not grants.lacks(grants_of_role(unit, role))
+    ]
+
+
 def grant_role(actor: User, unit: Unit, user: User, role: str) -> UnitRole:
     if not actor.has_perm(MANAGE_UNIT, unit):
         raise PermissionDenied
+    if user.pk == actor.pk:
+        raise AccessError(
+            _(
+                "Anda tidak dapat memberi peran kepada diri sendiri; minta administrator lain "
+                "atau administrator sistem."
+            ),
+            "login",
+        )
     _check_role_fits_unit(unit, role)
+    _check_within_reach(actor, unit, role)
     try:
         with transaction.atomic():
             return UnitRole.objects.create(user=user, unit=unit, role=role, granted_by=actor)
@@ -85,6 +136,7 @@ def invite_user(
     if not actor.has_perm(MANAGE_UNIT, unit):
         raise PermissionDenied
     _check_role_fits_unit(unit, role)
+    _check_within_reach(actor, unit, role)
     username, email = username.strip(), email.strip()
     if User.objects.filter(username__iexact=username).exists():
         raise AccessError(

@@ -16,7 +16,37 @@ class UnitSearchForm(forms.Form):
     )
 
 
-class InviteForm(forms.Form):
+ROLE_HELP = _(
+    "Hanya peran yang tidak melebihi hak Anda sendiri: peran pembaca dan peninjau di KPU "
+    "Provinsi atau KPU RI menjangkau satker di bawahnya, dan diberikan oleh yang sudah "
+    "menjangkaunya atau oleh administrator sistem."
+)
+
+
+class RoleChoiceMixin:
+    """``roles``: the role values the actor may grant in ``unit`` (grantable_roles)."""
+
+    def limit_roles(self, roles: list[str] | None, unit: Unit | None) -> None:
+        if roles is None:
+            return
+        field = self.fields["role"]
+        field.choices = [(value, label) for value, label in UnitRole.Role.choices if value in roles]
+        if unit is not None and unit.level == Unit.Level.KABUPATEN_KOTA:
+            reason = _(
+                "Peran itu tidak dapat Anda berikan di satker ini: peran peninjau hanya untuk "
+                "KPU RI dan KPU Provinsi, dan tidak ada peran yang boleh melebihi hak Anda sendiri."
+            )
+        else:
+            reason = _(
+                "Peran itu tidak dapat Anda berikan di satker ini: tidak ada peran yang boleh "
+                "melebihi hak Anda sendiri."
+            )
+        field.error_messages = {**field.error_messages, "invalid_choice": reason}
+        if field.initial not in roles:
+            field.initial = None
+
+
+class InviteForm(RoleChoiceMixin, forms.Form):
     full_name = forms.CharField(label=_("Nama lengkap"), max_length=150)
     username = forms.RegexField(
         label=_("Nama pengguna"),
@@ -28,19 +58,33 @@ class InviteForm(forms.Form):
     )
     email = forms.EmailField(label=_("Email"))
     role = forms.ChoiceField(
-        label=_("Peran"), choices=UnitRole.Role.choices, initial=UnitRole.Role.VIEWER
+        label=_("Peran"),
+        choices=UnitRole.Role.choices,
+        initial=UnitRole.Role.VIEWER,
+        help_text=ROLE_HELP,
     )
 
+    def __init__(self, *args, roles: list[str] | None = None, unit: Unit | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.limit_roles(roles, unit)
 
-class GrantRoleForm(forms.Form):
+
+class GrantRoleForm(RoleChoiceMixin, forms.Form):
     login = forms.CharField(
         label=_("Nama pengguna atau email"),
         max_length=254,
         help_text=_("Akun yang sudah ada di Renaksi."),
     )
     role = forms.ChoiceField(
-        label=_("Peran"), choices=UnitRole.Role.choices, initial=UnitRole.Role.VIEWER
+        label=_("Peran"),
+        choices=UnitRole.Role.choices,
+        initial=UnitRole.Role.VIEWER,
+        help_text=ROLE_HELP,
     )
+
+    def __init__(self, *args, roles: list[str] | None = None, unit: Unit | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.limit_roles(roles, unit)
 
     def clean_login(self) -> User:
         value = self.cleaned_data["login"].strip()

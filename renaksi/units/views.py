@@ -18,6 +18,7 @@ from renaksi.access.policy import (
 from renaksi.access.services import (
     AccessError,
     grant_role,
+    grantable_roles,
     invite_user,
     resend_invitation,
     revoke_role,
@@ -73,7 +74,9 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "members": TeamMember.objects.filter(team__unit=unit, user__isnull=False)
         .select_related("user", "team", "change_area")
         .order_by("-team__year", "position", "name"),
-        "grant_form": GrantRoleForm() if can_manage else None,
+        "grant_form": GrantRoleForm(roles=grantable_roles(request.user, unit), unit=unit)
+        if can_manage
+        else None,
     }
     return render(request, "units/unit_detail.html", context)
 
@@ -81,7 +84,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def invite(request: HttpRequest, pk: int) -> HttpResponse:
     unit = _unit_for(request, pk, MANAGE_UNIT)
-    form = InviteForm(request.POST or None)
+    form = InviteForm(request.POST or None, roles=grantable_roles(request.user, unit), unit=unit)
     if request.method == "POST" and form.is_valid():
         try:
             user = invite_user(request.user, unit, request=request, **form.cleaned_data)
@@ -104,7 +107,7 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def role_add(request: HttpRequest, pk: int) -> HttpResponse:
     unit = _unit_for(request, pk, MANAGE_UNIT)
-    form = GrantRoleForm(request.POST)
+    form = GrantRoleForm(request.POST, roles=grantable_roles(request.user, unit), unit=unit)
     if form.is_valid():
         try:
             grant_role(request.user, unit, form.cleaned_data["login"], form.cleaned_data["role"])
