@@ -61,59 +61,135 @@ CHECK_MARKS = {"√", "✓", "✔", "✔️", "☑"}
 
 _TAG = re.compile(r"</?[a-zA-Z][^<>]{0,40}>")
 _EMPHASIS = re.compile(r"\*{1,3}([^*\n]+?)\*{1,3}")
-_SPACES = re.compile(r"\s+")
+_SPACES = re.compile(r"[ \t\f\v]+")
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([;,.:])(?=\s|$)")
-_LABEL = re.compile(r"^(?:(?P<num>\d{1,2})|(?P<letter>[a-z]))[.)]?\s+(?=\S)")
+# A list label: 1 / 1. / 1) / (1) / 1.1 / 1.1.1 / a. / a) / (a) / a (a lone letter).
+_LABEL = re.compile(
+    r"^(?:\((?P<pnum>\d{1,3})\)|(?P<num>\d{1,3}(?:\.\d{1,3}){0,3})(?:[.)](?!\d))?"
+    r"|\((?P<pletter>[a-z])\)|(?P<letter>[a-z])[.)]?)\s+(?=\S)"
+)
 _DATE = re.compile(r"(\d{1,2})\s+([A-Za-z]+)\s+(\d{4})")
+_DIGIT_DATE = re.compile(r"\b(\d{1,2})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{4})\b")
+_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‚": "'", "´": "'"})
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+_NBSP = re.compile("[\u00a0\u2007\u202f\u2002\u2003\u2009]")
+# A word broken at the end of a line: "pelak- sanaan", "pelak-\nsanaan".
+_BROKEN_WORD = re.compile(r"(?<=[a-z])-[ \t]*\n?[ \t]+(?=[a-z])|(?<=[a-z])-\n(?=[a-z])")
+
+
+def _join_broken_words(text: str) -> str:
+    """Join hyphenation broken across lines, keeping real hyphens (``perundang-undangan``,
+    ``nilai-nilai``): a hyphen followed by a space is a line break only when the two halves
+    do not repeat each other."""
+
+    def repl(match: re.Match) -> str:
+        before = re.search(r"(\w+)$", text[: match.start()])
+        after = re.match(r"(\w+)", text[match.end() :])
+        left = before.group(1).lower() if before else ""
+        right = after.group(1).lower() if after else ""
+        if left and right and (left[-4:] in right or right[:4] in left):
+            return "-"  # a reduplication or a compound: the hyphen is real
+        return ""
+
+    return _BROKEN_WORD.sub(repl, text)
+
+
+def normalize_cell(text: str) -> str:
+    """What a careful reader sees in a cell: no soft hyphens or zero-width characters,
+    ordinary spaces and straight quotes, words broken across lines joined. Newlines that
+    separate list items are kept; other spacing is collapsed."""
+    if not text:
+        return ""
+    text = _INVISIBLE.sub("", text)
+    text = _NBSP.sub(" ", text).translate(_QUOTES)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _join_broken_words(text)
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    return "\n".join(line for line in lines if line)
 
 
 def clean(text: str) -> str:
     """Strip markup (HTML tags, markdown emphasis), collapse spaces, tidy punctuation."""
     text = _TAG.sub("", text)
     text = _EMPHASIS.sub(r"\1", text)
-    text = text.replace("\u00a0", " ").replace("\u200b", "")
-    text = _SPACES.sub(" ", text).strip()
+    text = normalize_cell(text).replace("\n", " ")
+    text = " ".join(text.split())
     return _SPACE_BEFORE_PUNCT.sub(r"\1", text)
 
 
 def is_mark(cell: str) -> bool:
-    return cell.strip() in CHECK_MARKS
+    from .columns import is_mark as shape_mark
+
+    return shape_mark(cell)
 
 
 def leading_label(text: str) -> tuple[int | None, str, str]:
-    """Split a leading list label: ``"2. Foo"`` → ``(2, "2", "Foo")``; ``"d Foo"`` → letter."""
+    """Split a leading list label: ``"2. Foo"`` → ``(2, "2", "Foo")``; ``"d Foo"`` → letter;
+    ``"1.2.3 Foo"`` → ``(3, "1.2.3", "Foo")``; ``"(a) Foo"`` → ``(None, "a", "Foo")``."""
     match = _LABEL.match(text)
     if not match:
         return None, "", text
     rest = text[match.end() :]
-    if match.group("num"):
-        return int(match.group("num")), match.group("num"), rest
-    return None, match.group("letter"), rest
+    number = match.group("num") or match.group("pnum")
+    if number:
+        return int(number.split(".")[-1]), number, rest
+    return None, match.group("letter") or match.group("pletter"), rest
+
+
+def label_path(label: str) -> tuple[int, ...]:
+    """``"1.2.3"`` → ``(1, 2, 3)``; ``"4"`` → ``(4,)``; a letter → ``()``."""
+    if not label or not label[0].isdigit():
+        return ()
+    return tuple(int(part) for part in label.split("."))
 
 
 def strip_label(text: str) -> str:
     return leading_label(text)[2]
 
 
+_SIMILAR_LIMIT = 300
+
+
+def comparable(text: str) -> str:
+    return strip_label(text).lower().rstrip(";.:, ")
+
+
 def similar(a: str, b: str) -> float:
-    a, b = strip_label(a).lower().rstrip(";.: "), strip_label(b).lower().rstrip(";.: ")
+    """How alike two texts are, 0–1, labels and trailing punctuation ignored. Bounded: only
+    the first 300 characters are compared, so the cost does not grow with the cells."""
+    a, b = comparable(a), comparable(b)
     if a == b:
         return 1.0
+    a, b = a[:_SIMILAR_LIMIT], b[:_SIMILAR_LIMIT]
     return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
+def same_text(a: str, b: str) -> bool:
+    """The same text twice (as a PDF copy duplicates a cell): equal once labels, case,
+    spacing and trailing punctuation are ignored."""
+    return comparable(" ".join(a.split())) == comparable(" ".join(b.split()))
+
+
 def parse_date_id(text: str) -> datetime.date | None:
-    """Parse an Indonesian date such as ``11 April 2022``; ``None`` if there is none."""
-    match = _DATE.search(text)
-    if not match:
-        return None
-    month = MONTHS_ID.get(match.group(2).lower())
-    if not month:
-        return None
-    try:
-        return datetime.date(int(match.group(3)), month, int(match.group(1)))
-    except ValueError:
-        return None
+    """Parse a date as decrees write it: ``11 April 2022`` (any case, also ``Nopember``,
+    ``Agt.``) or in digits ``11-04-2022`` / ``11/04/2022`` / ``11.04.2022``; ``None`` if none."""
+    from .columns import month_of
+
+    for match in _DATE.finditer(text):
+        month = MONTHS_ID.get(match.group(2).lower()) or month_of(match.group(2))
+        if not month:
+            continue
+        try:
+            return datetime.date(int(match.group(3)), month, int(match.group(1)))
+        except ValueError:
+            return None
+    match = _DIGIT_DATE.search(text)
+    if match:
+        try:
+            return datetime.date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
+        except ValueError:
+            return None
+    return None
 
 
 def format_date_id(value: datetime.date) -> str:
@@ -135,39 +211,62 @@ def shorten(text: str, width: int = 60) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
-# A list label inside a cell: at the start, or after ";" or ":".
-_LIST_CANDIDATE = re.compile(r"(?:^|(?<=[;:]))\s*(\d{1,2})[.)]?\s+(?=[^\s\d])")
+# A list label inside a cell: at the start, or after ";", ":" or a line break.
+_LIST_CANDIDATE = re.compile(
+    r"(?:^|(?<=[;:\n]))[ \t]*(?P<label>\((?P<p>\d{1,2})\)|(?P<n>\d{1,2})[.)]?)[ \t]+(?=[^\s\d])"
+)
+# A punctuated label inside running text: "1. Foo 2. Bar", "1) Foo 2) Bar", "(1) Foo (2) Bar".
+_INLINE_CANDIDATE = re.compile(
+    r"(?:^|(?<=\s))(?P<label>\((?P<p>\d{1,2})\)|(?P<n>\d{1,2})[.)])[ \t]+(?=[^\s\d])"
+)
+_BULLET_LINE = re.compile(r"^[ \t]*[-–•●▪◦*·][ \t]+(?=\S)")
 
 
-def split_numbered_list(text: str, first: int = 1) -> tuple[str, list[tuple[str, str]]]:
-    """Split a flattened numbered list ``"1 Foo; 2 Bar;"`` into items.
-
-    Returns ``(lead, [(label, item_text), ...])``. Only a run ``first``, ``first + 1`` …
-    counts; a list nested after a colon inside a numbered item (``"1 Foo : 1 a; 2 b"``) stays
-    inside that item, as do lettered sub-lists. With no list, returns ``(text, [])``.
-    """
+def _run(pattern: re.Pattern, text: str, first: int) -> list[tuple[int, int, int]]:
     starts: list[tuple[int, int, int]] = []  # (label start, text start, number)
     expected = first
-    for match in _LIST_CANDIDATE.finditer(text):
-        number = int(match.group(1))
+    for match in pattern.finditer(text):
+        number = int(match.group("p") or match.group("n"))
         if starts and number == 1:
             break  # a nested list restarts at 1: the rest belongs to the current item
         if number == expected:
-            starts.append((match.start(1), match.end(), number))
+            starts.append((match.start("label"), match.end(), number))
             expected += 1
+    return starts
+
+
+def split_numbered_list(text: str, first: int = 1) -> tuple[str, list[tuple[str, str]]]:
+    """Split a list written in one cell into items.
+
+    ``"1 Foo; 2 Bar;"``, ``"1. Foo\n2. Bar"``, ``"1) Foo 2) Bar"``, ``"(1) Foo (2) Bar"``,
+    and lines starting with a bullet (``- Foo\n- Bar``). Returns ``(lead, [(label, item_text),
+    ...])``. Only a run ``first``, ``first + 1`` … counts; a list nested after a colon inside a
+    numbered item (``"1 Foo : 1 a; 2 b"``) stays inside that item, as do lettered sub-lists.
+    With no list, returns ``(text, [])``.
+    """
+    starts = _run(_LIST_CANDIDATE, text, first)
+    if len(starts) < 2:
+        inline = _run(_INLINE_CANDIDATE, text, first)
+        # Without separators, a run counts only from the start of the text (or after a lead
+        # that ends with ":") and with at least two items.
+        if len(inline) >= 2 and (inline[0][0] == 0 or text[: inline[0][0]].rstrip().endswith(":")):
+            starts = inline
     if not starts:
+        lines = text.split("\n")
+        if len(lines) > 1 and all(_BULLET_LINE.match(line) for line in lines):
+            return "", [("", _BULLET_LINE.sub("", line).strip()) for line in lines]
         return text, []
     lead = text[: starts[0][0]].strip().rstrip(":").strip()
     items = []
     for index, (_, body_start, number) in enumerate(starts):
         end = starts[index + 1][0] if index + 1 < len(starts) else len(text)
-        items.append((str(number), text[body_start:end].strip()))
-    return lead, items
+        items.append((str(number), " ".join(text[body_start:end].split())))
+    return " ".join(lead.split()), items
 
 
 def last_embedded_number(text: str) -> int | None:
     """The last list number inside a text (``"… 10 Foo; 11 Bar;"`` → 11)."""
-    numbers = [int(m.group(1)) for m in _LIST_CANDIDATE.finditer(text)]
+    numbers = [int(m.group("p") or m.group("n")) for m in _LIST_CANDIDATE.finditer(text)]
     return numbers[-1] if numbers else None
 
 
