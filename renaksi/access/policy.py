@@ -272,13 +272,17 @@ def teams_visible_to(user) -> QuerySet:
 
 
 def sub_activities_assigned_to(user) -> QuerySet:
-    """The sub-activities a user reports on: their Tim Pelaksana areas, or where they are PIC."""
+    """The sub-activities a user reports on: their Tim Pelaksana areas, or where they are PIC
+    (of the sub-activity or its activity) in a unit they still belong to."""
     from renaksi.plans.models import SubActivity
 
     grants = grants_for(user)
     if not grants.active or not user.is_authenticated:
         return SubActivity.objects.none()
-    condition = Q(pic=user) | Q(activity__pic=user)
+    # A PIC reports only while they still belong to the plan's unit.
+    condition = (Q(pic=user) | Q(activity__pic=user)) & Q(
+        activity__area__plan__unit_id__in=sorted(grants.role_units | grants.member_units)
+    )
     for unit_id, year, area in grants.implementer_areas:
         condition |= Q(
             activity__area__plan__unit_id=unit_id,

@@ -62,7 +62,8 @@ def is_assessor(user, obj) -> bool:
 
 @rules.predicate
 def reports_on(user, sub) -> bool:
-    """An implementer of the sub-activity's area, or its (or its activity's) PIC."""
+    """An implementer of the sub-activity's area, or its (or its activity's) PIC while the PIC
+    still belongs to the unit (a role there or a place in one of its teams)."""
     if sub is None:
         return False
     grants = grants_for(user)
@@ -70,9 +71,9 @@ def reports_on(user, sub) -> bool:
         return True
     if not grants.active:
         return False
-    if user.pk in (sub.pic_id, sub.activity.pic_id):
-        return True
     unit_id, year = _unit_and_year_of(sub)
+    if user.pk in (sub.pic_id, sub.activity.pic_id) and grants.belongs_to_unit(unit_id):
+        return True
     return grants.implements(unit_id, year, sub.activity.area.number)
 
 

@@ -107,7 +107,9 @@ def grant_role(actor: User, unit: Unit, user: User, role: str) -> UnitRole:
         ) from exc
 
 
-def revoke_role(actor: User, unit_role: UnitRole) -> None:
+def revoke_role(actor: User, unit_role: UnitRole) -> int:
+    """Take a role away. If it was the person's last role or team place in the unit, they stop
+    being PIC there too (same transaction); returns the number of PIC assignments released."""
     if not actor.has_perm(MANAGE_UNIT, unit_role.unit):
         raise PermissionDenied
     if unit_role.user_id == actor.pk and unit_role.role == UnitRole.Role.ADMIN:
@@ -117,7 +119,37 @@ def revoke_role(actor: User, unit_role: UnitRole) -> None:
                 "minta administrator lain."
             )
         )
-    unit_role.delete()
+    with transaction.atomic():
+        unit_role.delete()
+        return release_pic_assignments(unit_role.user, unit_role.unit_id)
+
+
+def belongs_to_unit(user: User, unit_id: int) -> bool:
+    """A role in the unit or a place in one of its teams (as plans.services.unit_people)."""
+    from renaksi.teams.models import TeamMember
+
+    return (
+        UnitRole.objects.filter(user=user, unit_id=unit_id).exists()
+        or TeamMember.objects.filter(user=user, team__unit_id=unit_id).exists()
+    )
+
+
+def release_pic_assignments(user: User, unit_id: int) -> int:
+    """After ``user`` lost a role or a team place in a unit: if that was their last one, they
+    are no longer PIC of anything in the unit's plans. Returns the number of activities and
+    sub-activities released. Call it inside the transaction that removed the role or place."""
+    from renaksi.plans.models import Activity, SubActivity
+
+    if belongs_to_unit(user, unit_id):
+        return 0
+    subs = SubActivity.objects.filter(pic=user, activity__area__plan__unit_id=unit_id)
+    activities = Activity.objects.filter(pic=user, area__plan__unit_id=unit_id)
+    released = subs.update(pic=None) + activities.update(pic=None)
+    if released:
+        logger.info(
+            "%s left unit %s: released as PIC of %d items", user.get_username(), unit_id, released
+        )
+    return released
 
 
 def invite_user(

@@ -23,6 +23,7 @@ from renaksi.access.policy import (
     grants_for,
     units_visible_to,
 )
+from renaksi.access.services import release_pic_assignments
 from renaksi.plans.models import ChangeArea
 from renaksi.plans.services import unit_people
 from renaksi.units.models import Unit
@@ -144,12 +145,16 @@ def update_member(actor: User | AnonymousUser, member: TeamMember, data: MemberD
     return _save_member(member, data, linked_before=member.user)
 
 
-def remove_member(actor: User | AnonymousUser, member: TeamMember) -> None:
+def remove_member(actor: User | AnonymousUser, member: TeamMember) -> int:
     """Take a member out of the team. Their account (if any) stays; it loses what the place
-    in the team granted."""
+    in the team granted, and if that was its last role or place in the unit, its PIC
+    assignments there (same transaction). Returns the number of PIC assignments released."""
     if not actor.has_perm(CHANGE_TEAM, member.team):
         raise PermissionDenied
-    member.delete()
+    with transaction.atomic():
+        linked = member.user
+        member.delete()
+        return release_pic_assignments(linked, member.team.unit_id) if linked else 0
 
 
 def _save_member(member: TeamMember, data: MemberData, *, linked_before: User | None):
@@ -186,6 +191,9 @@ def _save_member(member: TeamMember, data: MemberData, *, linked_before: User | 
     try:
         with transaction.atomic():
             member.save()
+            # The entry's account changed: the one unlinked may have left the unit.
+            if linked_before is not None and linked_before != member.user:
+                release_pic_assignments(linked_before, team.unit_id)
     except IntegrityError as exc:  # the same entry saved at the same moment by someone else
         raise TeamError(_duplicate_message(name, data)) from exc
     return member

@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from renaksi.access.policy import CHANGE_TEAM, VIEW_TEAM, get_for_user, teams_visible_to
@@ -201,10 +202,18 @@ def member_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse
     member = _member(request, pk, member_pk)
     if request.POST.get("konfirmasi") != "ya":
         return render(request, "teams/member_remove.html", {"team": member.team, "member": member})
-    remove_member(request.user, member)
-    messages.success(
-        request,
-        _("%(name)s tidak lagi tercatat sebagai %(position)s.")
-        % {"name": member.name, "position": member.position_label},
-    )
+    released = remove_member(request.user, member)
+    message = _("%(name)s tidak lagi tercatat sebagai %(position)s.") % {
+        "name": member.name,
+        "position": member.position_label,
+    }
+    if released:
+        message += " " + ngettext(
+            "Akunnya tidak lagi menjadi penanggung jawab %(count)d kegiatan atau sub kegiatan "
+            "di satker ini.",
+            "Akunnya tidak lagi menjadi penanggung jawab %(count)d kegiatan atau sub kegiatan "
+            "di satker ini.",
+            released,
+        ) % {"count": released}
+    messages.success(request, message)
     return redirect("teams:detail", pk=member.team.pk)

@@ -5,6 +5,7 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from renaksi.access.models import UnitRole
@@ -130,13 +131,20 @@ def role_remove(request: HttpRequest, pk: int, role_pk: int) -> HttpResponse:
         UnitRole.objects.select_related("unit", "user"), pk=role_pk, unit=unit
     )
     try:
-        revoke_role(request.user, unit_role)
+        released = revoke_role(request.user, unit_role)
     except AccessError as error:
         messages.error(request, error.message)
     else:
-        messages.success(
-            request, _("Peran %(user)s dicabut.") % {"user": unit_role.user.get_username()}
-        )
+        message = _("Peran %(user)s dicabut.") % {"user": unit_role.user.get_username()}
+        if released:
+            message += " " + ngettext(
+                "Ia tidak lagi menjadi penanggung jawab %(count)d kegiatan atau sub kegiatan "
+                "di satker ini.",
+                "Ia tidak lagi menjadi penanggung jawab %(count)d kegiatan atau sub kegiatan "
+                "di satker ini.",
+                released,
+            ) % {"count": released}
+        messages.success(request, message)
     return redirect("units:detail", pk=unit.pk)
 
 
