@@ -3,14 +3,27 @@
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+
+from renaksi.core.validators import TextFieldsMixin
 
 User = get_user_model()
 
 admin.site.unregister(User)
 
 
+class UserAddForm(TextFieldsMixin, AdminUserCreationForm):
+    pass
+
+
+class UserEditForm(TextFieldsMixin, UserChangeForm):
+    pass
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    add_form = UserAddForm
+    form = UserEditForm
     list_display = ["username", "full_name", "email", "is_active", "is_staff", "last_login"]
     list_filter = ["is_active", "is_staff", "is_superuser", "groups"]
     actions = ["deactivate", "activate"]

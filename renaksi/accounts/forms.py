@@ -1,7 +1,9 @@
 from django.contrib.auth.forms import AuthenticationForm
 
+from renaksi.core.validators import TextFieldsMixin
 
-class LoginForm(AuthenticationForm):
+
+class LoginForm(TextFieldsMixin, AuthenticationForm):
     """The sign-in form: a username or an e-mail address, and the password."""
 
     error_messages = {

@@ -22,6 +22,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from renaksi.core.validators import printable_text
 from renaksi.plans.models import ChangeArea
 
 from .models import POSITION_ORDER, Part, Position, ReformTeam, TeamMember
@@ -276,7 +277,7 @@ class XlsxAppendix:
         workbook = Workbook()
         sheet = workbook.active
         sheet.title = _("Tim RB")
-        workbook.properties.title = self.appendix.heading
+        workbook.properties.title = printable_text(self.appendix.heading)
         workbook.properties.creator = "Renaksi"
         self._write(sheet)
         buffer = io.BytesIO()
@@ -373,7 +374,10 @@ class XlsxAppendix:
 
     @staticmethod
     def _text(cell, value: str, font: Font) -> None:
-        """Write ``value`` as text, never as a formula (a name may start with '=')."""
+        """Write ``value`` as text, never as a formula (a name may start with '='), without the
+        control characters XLSX forbids (stored before forms refused them)."""
+        if isinstance(value, str):
+            value = printable_text(value)
         cell.value = value
         if isinstance(value, str) and value:
             cell.data_type = "s"

@@ -5,6 +5,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from renaksi.core.validators import TextFieldsMixin
 from renaksi.plans.models import ChangeArea
 
 from .models import POSITION_PART, Part, Position
@@ -24,7 +25,7 @@ def freeze_choices(field: forms.ModelChoiceField) -> None:
     field.choices = list(iter(field.choices))  # iter(): no COUNT query for the length
 
 
-class CreateTeamForm(forms.Form):
+class CreateTeamForm(TextFieldsMixin, forms.Form):
     unit = forms.ModelChoiceField(
         label=_("Satuan kerja"),
         queryset=None,
@@ -45,7 +46,7 @@ class CreateTeamForm(forms.Form):
         self.fields["year"].initial = timezone.localdate().year
 
 
-class DecreeForm(forms.Form):
+class DecreeForm(TextFieldsMixin, forms.Form):
     decree_number = forms.CharField(
         label=_("Nomor SK"),
         max_length=150,
@@ -84,7 +85,7 @@ def position_choices() -> list:
     ]
 
 
-class MemberForm(forms.Form):
+class MemberForm(TextFieldsMixin, forms.Form):
     user = AccountChoiceField(
         label=_("Akun Renaksi"),
         queryset=None,

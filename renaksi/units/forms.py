@@ -3,11 +3,12 @@ from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
 
 from renaksi.access.models import UnitRole
+from renaksi.core.validators import TextFieldsMixin
 
 from .models import Unit
 
 
-class UnitSearchForm(forms.Form):
+class UnitSearchForm(TextFieldsMixin, forms.Form):
     q = forms.CharField(label=_("Cari nama atau kode"), required=False, max_length=100)
     level = forms.ChoiceField(
         label=_("Tingkat"),
@@ -46,7 +47,7 @@ class RoleChoiceMixin:
             field.initial = None
 
 
-class InviteForm(RoleChoiceMixin, forms.Form):
+class InviteForm(TextFieldsMixin, RoleChoiceMixin, forms.Form):
     full_name = forms.CharField(label=_("Nama lengkap"), max_length=150)
     username = forms.RegexField(
         label=_("Nama pengguna"),
@@ -69,7 +70,7 @@ class InviteForm(RoleChoiceMixin, forms.Form):
         self.limit_roles(roles, unit)
 
 
-class GrantRoleForm(RoleChoiceMixin, forms.Form):
+class GrantRoleForm(TextFieldsMixin, RoleChoiceMixin, forms.Form):
     login = forms.CharField(
         label=_("Nama pengguna atau email"),
         max_length=254,
