@@ -76,8 +76,8 @@ def test_counts(decree):
     assert decree.counts() == {
         "areas": 8,
         "activities": 27,
-        "sub_activities": 70,
-        "indicators": 149,
+        "sub_activities": 73,
+        "indicators": 147,
     }
 
 
@@ -89,8 +89,8 @@ def test_counts_per_area(decree):
     ]
     assert [a.number for a in decree.areas] == list(range(1, 9))
     assert activities == [3, 5, 2, 4, 2, 2, 4, 5]
-    assert subs == [11, 6, 4, 12, 8, 10, 11, 8]
-    assert indicators == [20, 6, 4, 40, 18, 17, 14, 30]
+    assert subs == [11, 6, 4, 15, 8, 10, 11, 8]
+    assert indicators == [20, 6, 4, 38, 18, 17, 14, 30]
 
 
 def test_area_names_as_written(decree):
@@ -136,15 +136,24 @@ def test_flattened_indicator_list_is_split(decree):
     assert "4. Pembangunan zona integritas" in item.name
 
 
-def test_duplicated_cells_give_the_template_structure(decree):
-    # Area 4, activity 1: sub-activities 1-5; rows 123-125 repeat their indicator in the
-    # sub-activity column and are indicators 2-4 of sub-activity 1.
+def test_rows_with_their_own_schedule_are_sub_activities(decree):
+    # Area 4, activity 1, lines 122-125: each row has its own sub-activity text and its own
+    # schedule, so each is a sub-activity (line 123's text differs from its indicator; lines
+    # 124-125 repeat the text in the indicator cell, a copy collapsed with a finding).
     activity = area(decree, 4).activities[0]
-    assert [s.number for s in activity.sub_activities] == [1, 2, 3, 4, 5]
-    first = activity.sub_activities[0]
-    assert [i.label for i in first.indicators] == ["1", "2", "3", "4"]
-    assert sorted(first.months) == [1, 2, 3, 4, 5, 6, 7, 8, 9, 12]
-    sop = activity.sub_activities[3]
+    subs = activity.sub_activities
+    assert [s.line for s in subs[:4]] == [122, 123, 124, 125]
+    assert subs[1].name == "Tersedia peta proses bisnis yang sesuai dengan tugas dan fungsi"
+    assert [i.text for i in subs[1].indicators] == [
+        "Seluruh peta proses bisnis telah sesuai dengan tugas dan fungsi"
+    ]
+    assert [sorted(s.months) for s in subs[:4]] == [[1, 2, 3], [4, 5], [6, 7, 8, 9], [12]]
+    assert [i.label for i in subs[0].indicators] == ["1"]
+    # Lines 126-132 go on with sub-activities printed 2-5 (a numbering repeat, flagged): the
+    # KEGIATAN column prints "2" alone at line 133, so "2 Evaluasi …" is not activity 2.
+    assert [s.number for s in subs] == [1, 2, 3, 4, 2, 3, 4, 5]
+    assert [a.number for a in area(decree, 4).activities] == [1, 2, 3, 4]
+    sop = subs[6]
     assert sop.name == "Penyusunan SOP di lingkungan unit/satuan kerja"
     assert len(sop.indicators) == 4
     assert sorted(sop.months) == [1, 2, 3]  # realigned after the duplicated cells
@@ -242,9 +251,10 @@ def test_every_kind_of_finding_in_the_shared_decree(decree):
     assert findings_at(decree, "page_continuation") == [150, 198, 207]
     assert findings_at(decree, "list_split") == [153, 208]
     assert findings_at(decree, "empty_schedule") == [165, 185, 199]
-    assert findings_at(decree, "missing_indicator") == [208]
+    assert findings_at(decree, "missing_indicator") == [124, 125, 208]
+    assert 126 in findings_at(decree, "numbering_repeat")
     assert 138 in findings_at(decree, "ambiguous_cell")
-    assert 123 in findings_at(decree, "merged_months")
+    assert 131 in findings_at(decree, "ambiguous_cell")
     assert 108 in findings_at(decree, "missing_number")
     place = next(f for f in decree.findings if f.kind == "place_mismatch")
     assert "Bengkulu" in place.message and "Bengkayang" in place.message

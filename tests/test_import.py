@@ -78,7 +78,7 @@ def test_import_creates_the_whole_plan(bengkayang):
     assert plan.source_sha256 == result.sha256 and len(plan.source_sha256) == 64
     assert plan.source_file.read() == bengkayang_bytes()
     counts = tree_counts()
-    assert counts[:5] == (1, 8, 27, 70, 149)
+    assert counts[:5] == (1, 8, 27, 73, 147)
     assert counts[5] == len(result.decree.findings) > 0
 
 
@@ -196,7 +196,7 @@ def test_command_dry_run_needs_no_unit_row(db):
 def test_command_saves_and_is_idempotent(bengkayang):
     code, out, _ = run(str(BENGKAYANG_PATH), "--unit", "6107")
     assert code == 0
-    assert "Rencana aksi dibuat: 8 area, 27 kegiatan, 70 sub kegiatan, 149 indikator" in out
+    assert "Rencana aksi dibuat: 8 area, 27 kegiatan, 73 sub kegiatan, 147 indikator" in out
     before = tree_counts()
     code, out, _ = run(str(BENGKAYANG_PATH), "--unit", "6107")
     assert code == 0 and "Tidak ada perubahan" in out
@@ -247,7 +247,7 @@ def test_command_refuses_different_file_then_replaces(bengkayang, tmp_path):
 def test_seed_demo_is_idempotent(db):
     out = StringIO()
     call_command("seed_demo", stdout=out)
-    assert "dibuat: 8 area, 27 kegiatan, 70 sub kegiatan, 149 indikator" in out.getvalue()
+    assert "dibuat: 8 area, 27 kegiatan, 73 sub kegiatan, 147 indikator" in out.getvalue()
     assert "admin / renaksi-admin" in out.getvalue()
     bengkayang = Unit.objects.get(code="6107")
     assert bengkayang.parent.code == "61" and bengkayang.parent.parent.code == "00"

@@ -343,6 +343,15 @@ FINDING_KIND_LABELS = {
     "orphan_marks": _("Tanda bulan tanpa sub kegiatan"),
     "area_without_name": _("Area tanpa nama"),
     "unit_mismatch": _("Satker tidak cocok"),
+    "schedule_in_words": _("Jadwal ditulis dengan kata-kata"),
+    "quarterly_schedule": _("Jadwal per triwulan"),
+    "extra_columns": _("Kolom tambahan"),
+    "missing_column": _("Kolom tidak ada"),
+    "page_furniture": _("Nomor atau kepala halaman"),
+    "area_repeated": _("Baris area diulang"),
+    "area_number_inferred": _("Nomor area disimpulkan"),
+    "implicit_sub_activity": _("Kegiatan tanpa sub kegiatan"),
+    "missing_body": _("Batang tubuh keputusan tidak ada"),
 }
 
 

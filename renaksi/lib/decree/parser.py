@@ -40,7 +40,7 @@ def parse_decree(data: bytes | str, *, choices: dict[str, str] | None = None) ->
 
 def parse_document(doc: SourceDocument, *, choices: dict[str, str] | None = None) -> ParsedDecree:
     header = parse_body(doc.body)
-    table = TableParser()
+    table = TableParser(choices=choices, source_format=doc.format)
     areas = table.parse(doc.rows)
     closing = parse_signature_block(doc.closing)
     header.closing_place = closing["place"]
@@ -50,9 +50,15 @@ def parse_document(doc: SourceDocument, *, choices: dict[str, str] | None = None
     header.closing_signer_name = closing["signer_name"]
 
     findings: list[Finding] = list(doc.findings) + list(table.findings)
-    areas = infer_missing_areas(areas, findings)
+    areas = infer_missing_areas(areas, findings, choices or {}, table.page_start_lines)
     number_unnumbered(areas, findings)
-    decree = ParsedDecree(header=header, areas=areas, findings=findings, source_format=doc.format)
+    decree = ParsedDecree(
+        header=header,
+        areas=areas,
+        findings=findings,
+        schedule=table.schedule_kind,
+        source_format=doc.format,
+    )
     decree.findings.extend(validate(decree))
     decree.findings = [_locate(f, doc) for f in decree.findings]
     decree.findings.sort(key=lambda f: f.line or 0)
@@ -70,29 +76,63 @@ def _locate(finding: Finding, doc: SourceDocument) -> Finding:
     )
 
 
-def infer_missing_areas(areas: list[AreaData], findings: list[Finding]) -> list[AreaData]:
+def infer_missing_areas(
+    areas: list[AreaData],
+    findings: list[Finding],
+    choices: dict[str, str],
+    page_starts: set[int] | None = None,
+) -> list[AreaData]:
     """Re-create an area whose header row a page break lost.
 
-    When area N is followed by area N+2, the activities of area N whose numbering restarts
-    out of sequence (e.g. 1, 2, then 5) are read as the start of area N+1.
+    When area N+1 is absent from the table (area N is followed by N+2 or more, or is the last
+    area) and the activity numbers of area N restart (…, 3, then 1) or jump (1, 2, then 5),
+    at the first row of a page (where a page break loses rows; ``page_starts``), the
+    activities from that point are read as area N+1, with the standard name. The person
+    can refuse the reading (choice ``area:<line>``: "keep").
     """
+    present = {a.number for a in areas}
     result: list[AreaData] = []
-    for index, area in enumerate(areas):
+    for area in areas:
         result.append(area)
-        following = areas[index + 1] if index + 1 < len(areas) else None
-        if following is None or following.number <= area.number + 1:
-            continue
         missing_number = area.number + 1
+        if missing_number in present or missing_number not in STANDARD_CHANGE_AREAS:
+            continue
         split_at = None
+        how = ""
         for position in range(1, len(area.activities)):
             before = area.activities[position - 1].number
             current = area.activities[position].number
-            if before is not None and current is not None and current > before + 1:
-                split_at = position
+            if before is None or current is None:
+                continue
+            if page_starts is not None and area.activities[position].line not in page_starts:
+                continue
+            if current > before + 1:
+                split_at, how = position, "melompat"
                 break
-        if split_at is None or missing_number not in STANDARD_CHANGE_AREAS:
+            if current == 1 and before >= 1:
+                split_at, how = position, "mulai lagi dari 1"
+                break
+        if split_at is None:
             continue
         moved = area.activities[split_at:]
+        key = f"area:{moved[0].line}"
+        options = (
+            ("infer", f"area {missing_number} disimpulkan"),
+            ("keep", f"tetap area {area.number}"),
+        )
+        if choices.get(key) == "keep":
+            findings.append(
+                Finding(
+                    moved[0].line,
+                    "area_inferred",
+                    f"Penomoran kegiatan area {area.number} {how} di sini; atas pilihan "
+                    f"pengguna tetap dibaca sebagai bagian area {area.number}.",
+                    choice_key=key,
+                    options=options,
+                    chosen="keep",
+                )
+            )
+            continue
         area.activities = area.activities[:split_at]
         inferred = AreaData(
             number=missing_number,
@@ -102,16 +142,20 @@ def infer_missing_areas(areas: list[AreaData], findings: list[Finding]) -> list[
             activities=moved,
         )
         result.append(inferred)
+        present.add(missing_number)
         kept = [a.number for a in area.activities]
         findings.append(
             Finding(
                 moved[0].line,
                 "area_inferred",
                 f"Baris area {missing_number} tidak ada di sumber (kemungkinan hilang pada "
-                f"pergantian halaman). Kegiatan nomor {moved[0].number}–{moved[-1].number} "
-                f"mulai baris {moved[0].line} tidak melanjutkan penomoran kegiatan area "
-                f"{area.number} ({_span(kept)}), sehingga dibaca sebagai area "
+                f"pergantian halaman). Penomoran kegiatan {how} mulai baris {moved[0].line} "
+                f"(kegiatan {_span([m.number for m in moved])} sesudah kegiatan area "
+                f"{area.number} {_span(kept)}), sehingga dibaca sebagai area "
                 f"{missing_number} '{inferred.name}'.",
+                choice_key=key,
+                options=options,
+                chosen="infer",
             )
         )
     return result

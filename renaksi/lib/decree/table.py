@@ -1,14 +1,22 @@
-"""Parse the Lampiran table of a decree into areas, activities, sub-activities and indicators.
+"""Read the Lampiran table of a decree into areas, activities, sub-activities and indicators.
 
-The table is a text copy of a PDF table: rows are tab-separated; area and activity cells are
-blank where they continue; numbered lists are flattened into one cell; text is duplicated into
-neighbouring cells; the header is repeated after each page break; some pages have more cells
-than the 12 month columns; a page break can lose rows. Where the reading is a choice, the
-parser takes the most plausible one and records a finding. It never adds an item the source
-does not have and never drops a mark or a text without saying so.
+The reader works on a general model of such tables, not on one document:
 
-Columns: (1) NO, (2) AREA PERUBAHAN, (3) KEGIATAN, (4) SUB KEGIATAN, (5) INDIKATOR
-KEBERHASILAN, (6) PELAKSANAAN (BULAN) JAN … DES.
+* a **column model** read from each page's header (``columns.py``): the text columns NO /
+  AREA PERUBAHAN / KEGIATAN / SUB KEGIATAN / INDIKATOR KEBERHASILAN in any spelling and
+  order, extra columns (PIC, TARGET, OUTPUT, ANGGARAN, KETERANGAN …) read into fields, and a
+  schedule of 12 months or 4 quarters; a page without a header uses the previous page's model;
+* **marks** recognised by their shape (or a filled cell), and schedules written in words;
+* one **numbering and continuation** model: labels ``1 1. 1) (1) a. a) 1.1 1.1.1``; lists
+  inside a cell; area and activity cells blank where they continue; rows continued across a
+  page break; an area header repeated to continue an area;
+* **copy damage**: text duplicated into neighbour cells, rows shifted left or right, pages
+  wider than the schedule, page numbers and running heads inside the table.
+
+Where the reading is a choice the reader takes the most plausible one and records it as a
+finding, with the other options when there are any (``Finding.options``); the caller can ask
+for another option by the finding's ``choice_key``. It never adds an item the source does not
+have and never drops a mark or a text without saying so.
 """
 
 from __future__ import annotations
@@ -16,6 +24,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .areas import STANDARD_CHANGE_AREAS
+from .columns import (
+    EXTRA_ROLES,
+    TEXT_ROLES,
+    ColumnModel,
+    build_model,
+    guess_periods,
+    is_header_row,
+    is_mark,
+    is_numbering_row,
+    month_of,
+    quarter_of,
+    role_of,
+    same_layout,
+    schedule_in_words,
+)
 from .model import (
     ActivityData,
     AreaData,
@@ -26,12 +50,13 @@ from .model import (
 )
 from .source import Row
 from .text import (
-    MONTH_LABELS,
+    _EMPHASIS,
+    _TAG,
     clean,
-    is_mark,
     last_embedded_number,
     leading_label,
-    month_span,
+    normalize_cell,
+    same_text,
     shorten,
     similar,
     split_numbered_list,
@@ -46,24 +71,89 @@ COLUMN_NAMES = {
     COL_SUB: "SUB KEGIATAN",
     COL_INDICATOR: "INDIKATOR KEBERHASILAN",
 }
+EXTRA_NAMES = {
+    "pic": "penanggung jawab",
+    "target": "target",
+    "output": "output",
+    "budget": "anggaran",
+    "note": "keterangan",
+}
 ROLE_COLUMN = {"activity": COL_ACTIVITY, "sub": COL_SUB, "indicator": COL_INDICATOR}
 ROLE_NAMES = {
     "activity": "kegiatan",
     "sub": "sub kegiatan",
     "indicator": "indikator",
-    "prev_indicator": "indikator",
+    "prev_indicator": "indikator sub kegiatan sebelumnya",
 }
 ROLE_DEPTH = {"activity": 1, "sub": 2, "indicator": 3, "prev_indicator": 3}
-DUPLICATE_SIMILARITY = 0.85
-_AREA_NUMBER = re.compile(r"^(\d{1,2})\.?$")
+QUARTER_NAMES = ["TW I", "TW II", "TW III", "TW IV"]
+MONTH_NAMES = [
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+]
+_AREA_NUMBER = re.compile(r"^\(?(\d{1,2}|[IVX]{1,4})[.)]?$")
+_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8}
+_PAGE_NUMBER = re.compile(
+    r"^(?:[-–—\s]*\d{1,3}[-–—\s]*|(?:halaman|hal\.?|page)\s*\d{1,3}(?:\s*(?:dari|/)\s*\d{1,3})?)$",
+    re.IGNORECASE,
+)
+_AREA_HEADING = re.compile(
+    r"^(?:area(?:\s+perubahan)?\s*)?(?:\(?(?P<num>\d{1,2}|[IVX]{1,4})[.)]?\s*[:.\-–]?\s+)?"
+    r"(?:area(?:\s+perubahan)?\s*[:.\-–]?\s*)?(?P<name>.+)$",
+    re.IGNORECASE,
+)
+MARK = "√"
 
 
-@dataclass
-class TablePage:
-    header_line: int
-    width: int
-    month_start: int
-    month_cells: int  # cells from the first month column to the row's end
+def span_text(periods, kind: str = "month") -> str:
+    """``[1, 2, 3]`` → ``"Januari–Maret"``; quarters → ``"TW I, TW III"``."""
+    periods = sorted(periods)
+    if not periods:
+        return "-"
+    names = QUARTER_NAMES if kind == "quarter" else MONTH_NAMES
+    if len(periods) > 2 and periods == list(range(periods[0], periods[-1] + 1)):
+        return f"{names[periods[0] - 1]}–{names[periods[-1] - 1]}"
+    return ", ".join(names[p - 1] for p in periods)
+
+
+def _area_number(text: str) -> int | None:
+    match = _AREA_NUMBER.match(text.strip())
+    if not match:
+        return None
+    value = match.group(1)
+    return int(value) if value.isdigit() else _ROMAN.get(value)
+
+
+def standard_area_for(name: str) -> int | None:
+    """The standard change area a name stands for, when it is close enough to one."""
+    key = _area_key(name)
+    if not key:
+        return None
+    best, score = None, 0.0
+    for number, standard in STANDARD_CHANGE_AREAS.items():
+        value = similar(key, _area_key(standard))
+        if value > score:
+            best, score = number, value
+    return best if score >= 0.8 else None
+
+
+def _area_key(name: str) -> str:
+    name = re.sub(r"\s*/\s*", "/", name.lower()).strip(" ;:.")
+    return re.sub(r"^(area\s+(perubahan\s+)?)", "", name)
+
+
+def _strip_markup(text: str) -> str:
+    return _EMPHASIS.sub(r"\1", _TAG.sub("", text))
 
 
 @dataclass
@@ -77,148 +167,315 @@ class Fragment:
         return leading_label(self.text)[0]
 
 
-def is_duplicate(a: str, b: str, near: bool = False) -> bool:
-    """The same text twice: equal, or (``near``) the same list number with nearly the same
-    words, as when a sub-activity cell repeats its indicator with a word changed."""
-    if a == b or similar(a, b) >= 0.99:
-        return True
-    label_a, label_b = leading_label(a)[1], leading_label(b)[1]
-    return near and bool(label_a) and label_a == label_b and similar(a, b) >= DUPLICATE_SIMILARITY
+@dataclass
+class Prepared:
+    """One data row, aligned and mapped onto the column model."""
 
-
-def _is_header_row(cells: list[str]) -> bool:
-    return bool(cells) and cells[0].strip().upper() == "NO" and len(cells) > 2
-
-
-def _month_row_positions(cells: list[str]) -> dict[int, int]:
-    positions = {}
-    for index, cell in enumerate(cells):
-        month = MONTH_LABELS.get(cell.strip().upper().rstrip("."))
-        if month:
-            positions[month] = index
-    return positions
-
-
-def _is_column_number_row(cells: list[str]) -> bool:
-    texts = [c.strip() for c in cells if c.strip()]
-    return bool(texts) and all(re.fullmatch(r"\(\d+\)", t) for t in texts)
+    line: int
+    texts: dict[int, str]  # canonical text column → text
+    periods: set[int]
+    extras: dict[str, str]
+    page_start: bool
+    stray: list[str] = field(default_factory=list)
 
 
 class TableParser:
-    def __init__(self) -> None:
+    def __init__(self, choices: dict[str, str] | None = None, source_format: str = "text"):
+        self.choices = choices or {}
+        self.source_format = source_format
         self.areas: list[AreaData] = []
         self.findings: list[Finding] = []
-        self.page: TablePage | None = None
-        self.first_row_of_page = False
+        self.model: ColumnModel | None = None
+        self.kind: str | None = None
         self.page_count = 0
+        self.first_row_of_page = False
         self.area: AreaData | None = None
         self.activity: ActivityData | None = None
         self.sub: SubActivityData | None = None
         self.previous_sub: SubActivityData | None = None
         self.previous_row_depth = 0
         self._pending_split: list[SubActivityData] | None = None
+        self._later_activities: dict[int, set[int]] = {}
+        # The first data row of every page after the first: where a page break can lose rows.
+        self.page_start_lines: set[int] = set()
+        self._noted_layouts: list[ColumnModel] = []
 
     # -- findings -----------------------------------------------------------------------
-    def note(self, line: int, kind: str, message: str, severity: str = "warning") -> None:
-        self.findings.append(Finding(line, kind, message, severity))
+    def note(
+        self,
+        line: int | None,
+        kind: str,
+        message: str,
+        severity: str = "warning",
+        *,
+        key: str = "",
+        options: tuple[tuple[str, str], ...] = (),
+        chosen: str = "",
+    ) -> None:
+        self.findings.append(
+            Finding(line, kind, message, severity, choice_key=key, options=options, chosen=chosen)
+        )
+
+    def choose(self, key: str, default: str, allowed) -> str:
+        """The option a person picked for this choice, or the reader's default."""
+        picked = self.choices.get(key)
+        return picked if picked in allowed else default
+
+    @property
+    def schedule_kind(self) -> str:
+        return self.kind or "month"
 
     # -- entry point --------------------------------------------------------------------
     def parse(self, rows: list[Row]) -> list[AreaData]:
-        lines = [(row.ordinal, "\t".join(row.cells)) for row in rows if len(row.cells) > 1]
+        prepared: list[Prepared | tuple[str, int, str]] = []
         index = 0
-        while index < len(lines):
-            number, raw = lines[index]
-            if "\t" not in raw:
-                index += 1
+        while index < len(rows):
+            row = rows[index]
+            cells = [normalize_cell(_strip_markup(c)) for c in row.cells]
+            for filled in row.filled:
+                if filled < len(cells) and not cells[filled]:
+                    cells[filled] = MARK
+            if is_header_row(cells):
+                index = self._read_header(rows, index, cells)
                 continue
-            cells = raw.split("\t")
-            if _is_header_row(cells):
-                index = self._read_page_header(lines, index)
-                continue
-            if self.page is None:
-                raise DecreeError(
-                    "Baris tabel ditemukan sebelum judul kolom tabel Lampiran "
-                    "(NO, AREA PERUBAHAN, KEGIATAN, …).",
-                    number,
-                )
-            self._read_row(number, cells)
             index += 1
+            item = self._prepare(row, cells)
+            if item is not None:
+                prepared.append(item)
+        if self.model is None:
+            raise DecreeError(
+                "Tabel Lampiran tidak ditemukan: tidak ada baris judul kolom tabel "
+                "(NO, AREA PERUBAHAN, KEGIATAN, SUB KEGIATAN, INDIKATOR KEBERHASILAN, …)."
+            )
+        self._index_later_activities(prepared)
+        for item in prepared:
+            if isinstance(item, tuple):
+                _, line, name = item
+                self._area_heading(line, name)
+            else:
+                self._read_row(item)
         if not self.areas:
             raise DecreeError(
-                "Tabel Lampiran tidak ditemukan atau tidak berisi area perubahan: "
-                "baris tabel harus dipisahkan tab dan diawali judul kolom 'NO'."
+                "Tabel Lampiran tidak berisi area perubahan: tidak ada baris dengan nomor dan "
+                "nama area (mis. '1 | Manajemen Perubahan')."
             )
         return self.areas
 
-    def _read_page_header(self, lines: list[tuple[int, str]], index: int) -> int:
-        header_line, raw = lines[index]
-        width = len(raw.split("\t"))
-        month_positions: dict[int, int] = {}
+    # -- the header of a page -----------------------------------------------------------
+    def _read_header(self, rows: list[Row], index: int, cells: list[str]) -> int:
+        header_rows = [(rows[index].ordinal, cells)]
         index += 1
-        # The month row and the "(1) (2) …" row follow the header.
-        while index < len(lines) and "\t" in lines[index][1]:
-            cells = lines[index][1].split("\t")
-            positions = _month_row_positions(cells)
-            if len(positions) >= 6:
-                month_positions = positions
-                width = max(width, len(cells))
-            elif not _is_column_number_row(cells):
-                break
-            index += 1
-        if len(month_positions) == 12:
-            month_start = month_positions[1]
-            expected = list(range(month_start, month_start + 12))
-            if [month_positions[m] for m in range(1, 13)] != expected:
-                self.note(
-                    header_line,
-                    "month_header",
-                    "Label bulan JAN–DES pada judul tabel tidak berurutan; kolom bulan "
-                    "dianggap mulai dari kolom ke-6.",
+        while index < len(rows) and len(header_rows) < 4:
+            following = [normalize_cell(c) for c in rows[index].cells]
+            if not any(c.strip() for c in following):
+                index += 1
+                continue
+            if is_numbering_row(following) or _is_subheading_row(following):
+                header_rows.append((rows[index].ordinal, following))
+                index += 1
+                continue
+            break
+        line = header_rows[0][0]
+        model = build_model(header_rows)
+        if not model.periods:
+            previous = self.model
+            if (
+                previous is not None
+                and previous.periods
+                and model.schedule_start
+                in (
+                    None,
+                    previous.schedule_start,
                 )
-                month_start = TEXT_COLUMNS
-        else:
-            month_start = TEXT_COLUMNS
-            self.note(
-                header_line,
-                "month_header",
-                "Judul kolom bulan (JAN … DES) tidak lengkap; kolom bulan dianggap mulai "
-                "dari kolom ke-6.",
+            ):
+                model.periods = dict(previous.periods)
+                model.kind = previous.kind
+                model.schedule_start = previous.schedule_start
+            else:
+                guess_periods(model)
+                names = "TW I … TW IV" if model.kind == "quarter" else "JAN … DES"
+                self.note(
+                    line,
+                    "month_header",
+                    f"Judul kolom jadwal ({names}) tidak ada; kolom jadwal dianggap mulai "
+                    f"dari kolom ke-{model.schedule_start + 1}.",
+                )
+        self._check_periods(line, model)
+        if self.kind is None:
+            self.kind = model.kind
+            if model.kind == "quarter":
+                self.note(
+                    line,
+                    "quarterly_schedule",
+                    "Jadwal tabel ini per triwulan (TW I–IV), bukan per bulan; rencana aksi "
+                    "disimpan dengan jadwal triwulanan.",
+                    "info",
+                )
+        elif model.kind != self.kind:
+            raise DecreeError(
+                "Tabel Lampiran memakai jadwal bulanan dan triwulanan sekaligus; satu rencana "
+                "aksi hanya boleh memakai salah satunya.",
+                line,
             )
-        month_cells = max(12, width - month_start)
-        self.page = TablePage(header_line, width, month_start, month_cells)
-        self.page_count += 1
-        self.first_row_of_page = self.page_count > 1
-        if month_cells > 12:
+        if not any(same_layout(model, seen) for seen in self._noted_layouts):
+            self._note_layout(line, model)
+            self._noted_layouts.append(model)
+        width = max(len(c) for _, c in header_rows)
+        cells_after = width - (model.first_period or 0)
+        extra_after = len(model.extras_after_schedule())
+        if cells_after - extra_after > model.period_count:
             self.note(
-                header_line,
+                line,
                 "wide_table",
-                f"Tabel pada baris {header_line} memiliki {month_cells} sel bulan untuk 12 "
-                "kolom JAN–DES. Tanda √ dibaca menurut posisi label bulan; tanda di sel "
-                "tanpa label dijelaskan pada temuan per baris.",
+                f"Tabel pada {line and 'baris ' + str(line)} memiliki "
+                f"{cells_after - extra_after} sel jadwal untuk {model.period_count} kolom "
+                f"{'TW I–IV' if model.kind == 'quarter' else 'JAN–DES'}. Tanda dibaca menurut "
+                "posisi label; tanda di sel tanpa label dijelaskan pada temuan per baris.",
                 "info",
             )
+        self.model = model
+        self.page_count += 1
+        self.first_row_of_page = self.page_count > 1
         return index
 
-    def _current_page(self) -> TablePage:
-        if self.page is None:
-            raise DecreeError("Baris tabel ditemukan sebelum judul kolom tabel Lampiran.")
-        return self.page
+    def _check_periods(self, line: int, model: ColumnModel) -> None:
+        values = [model.periods[i] for i in sorted(model.periods)]
+        expected = list(range(1, model.period_count + 1))
+        if values != expected:
+            missing = sorted(set(expected) - set(values))
+            names = (
+                QUARTER_NAMES if model.kind == "quarter" else [m[:3].upper() for m in MONTH_NAMES]
+            )
+            detail = (
+                "tidak ada kolom " + ", ".join(names[m - 1] for m in missing)
+                if missing
+                else "urutannya tidak biasa"
+            )
+            self.note(
+                line,
+                "month_header",
+                f"Judul kolom jadwal tidak lengkap atau tidak urut ({detail}); tanda dibaca "
+                "menurut label kolomnya.",
+            )
 
-    # -- one row ------------------------------------------------------------------------
-    def _align(self, line: int, cells: list[str]) -> list[str]:
-        """Undo cells added or lost before the month columns; collapse duplicated text."""
-        page = self._current_page()
-        cells = [clean(c) for c in cells]
-        texts = [i for i, c in enumerate(cells) if c and not is_mark(c)]
+    def _note_layout(self, line: int, model: ColumnModel) -> None:
+        extras = [
+            (model.labels.get(i, ""), role)
+            for i, role in sorted(model.roles.items())
+            if role in EXTRA_ROLES or role == "extra"
+        ]
+        if extras:
+            described = ", ".join(
+                f"'{label}' → {EXTRA_NAMES.get(role, 'keterangan (' + label + ')')}"
+                for label, role in extras
+            )
+            self.note(
+                line,
+                "extra_columns",
+                f"Tabel memiliki kolom tambahan: {described}; isinya disimpan pada sub kegiatan "
+                "yang bersangkutan.",
+                "info",
+            )
+        missing = [
+            COLUMN_NAMES[i] for i, role in enumerate(TEXT_ROLES) if role not in model.roles.values()
+        ]
+        if missing and missing != ["NO"]:
+            self.note(
+                line,
+                "missing_column",
+                "Tabel tidak memiliki kolom " + ", ".join(missing) + ".",
+                "info" if set(missing) <= {"NO", "AREA PERUBAHAN"} else "warning",
+            )
+
+    # -- one data row: align it and map it onto the column model ------------------------
+    def _prepare(self, row: Row, cells: list[str]):
+        line = row.ordinal
+        texts = [c for c in cells if c.strip()]
+        if not texts:
+            return None
+        if self.model is None:
+            if len(texts) >= 3 or any(is_mark(c) for c in texts):
+                raise DecreeError(
+                    "Baris tabel ditemukan sebelum judul kolom tabel Lampiran "
+                    "(NO, AREA PERUBAHAN, KEGIATAN, …).",
+                    line,
+                )
+            return None  # heading lines of the Lampiran before its table
+        if len(texts) == 1 and not is_mark(texts[0]):
+            single = clean(texts[0])
+            if _is_page_furniture(single):
+                self.note(
+                    line,
+                    "page_furniture",
+                    f"Teks '{shorten(single)}' di dalam tabel adalah nomor halaman atau kepala "
+                    "halaman; tidak dipakai.",
+                    "info",
+                )
+                return None
+            heading = _area_heading_name(single)
+            only_first = cells[0].strip() and not any(c.strip() for c in cells[1:])
+            if heading is not None and only_first and not leading_label(single)[1]:
+                return ("area", line, single)
+            if heading is not None and only_first and _area_number_and_name(single):
+                return ("area", line, single)
+        model = self.model
+        cells = list(cells)
+        # A schedule written in words ("Januari – Maret") instead of marks.
+        word_periods: set[int] = set()
+        trailing = set(model.extras_after_schedule())
+        start = model.first_period if model.first_period is not None else TEXT_COLUMNS
+        for index in range(start, len(cells)):
+            if index in trailing or not cells[index] or is_mark(cells[index]):
+                continue
+            periods = schedule_in_words(cells[index], model.kind)
+            if periods:
+                word_periods |= periods
+                self.note(
+                    line,
+                    "schedule_in_words",
+                    f"Jadwal ditulis dengan kata-kata '{shorten(clean(cells[index]), 40)}', "
+                    f"bukan dengan tanda; dibaca sebagai {span_text(periods, model.kind)}.",
+                )
+                cells[index] = ""
+        cells = self._align(line, cells, model, trailing)
+        periods = self._read_periods(line, cells, model, trailing) | word_periods
+        texts_by_column: dict[int, str] = {}
+        extras: dict[str, str] = {}
+        for index, role in model.roles.items():
+            if index >= len(cells) or not cells[index] or is_mark(cells[index]):
+                continue
+            if role in TEXT_ROLES:
+                texts_by_column[TEXT_ROLES.index(role)] = cells[index]
+            elif role in EXTRA_ROLES:
+                extras[role] = clean(cells[index])
+            else:
+                label = model.labels.get(index, "")
+                value = clean(cells[index])
+                extras["note"] = _join_values(extras.get("note", ""), f"{label}: {value}")
+        mapped = set(model.roles)
+        stray = [
+            cells[i]
+            for i in range(len(cells))
+            if cells[i] and not is_mark(cells[i]) and i not in mapped
+        ]
+        page_start, self.first_row_of_page = self.first_row_of_page or row.page_start, False
+        return Prepared(line, texts_by_column, periods, extras, page_start, stray)
+
+    def _align(
+        self, line: int, cells: list[str], model: ColumnModel, trailing: set[int]
+    ) -> list[str]:
+        """Undo cells added or lost before the schedule; collapse duplicated text."""
+        month_start = model.first_period if model.first_period is not None else TEXT_COLUMNS
+        texts = [i for i, c in enumerate(cells) if c and not is_mark(c) and i not in trailing]
         marks = [i for i, c in enumerate(cells) if is_mark(c)]
         last_text = max(texts, default=-1)
-        if last_text >= page.month_start:
-            excess = last_text - (page.month_start - 1)
+        if last_text >= month_start:
+            excess = last_text - (month_start - 1)
             removed_duplicates = 0
             index = 0
             while excess and index < len(cells) - 1 and index < last_text:
                 left, right = cells[index], cells[index + 1]
-                if left and right and not is_mark(left) and similar(left, right) >= 0.99:
+                if left and right and not is_mark(left) and same_text(left, right):
                     del cells[index]
                     excess -= 1
                     last_text -= 1
@@ -236,117 +493,170 @@ class TableParser:
                 del cells[blank]
                 excess -= 1
                 removed_blanks += 1
-            parts = []
-            if removed_duplicates:
-                parts.append(f"{removed_duplicates} salinan teks yang berulang dihapus")
-            if removed_blanks:
-                parts.append(f"{removed_blanks} sel kosong di depan dihapus")
-            if excess:
-                parts.append(f"{excess} sel tetap berlebih")
-            self.note(
-                line,
-                "row_shifted",
-                "Teks baris ini masuk ke kolom bulan (bergeser ke kanan); "
-                + ", ".join(parts)
-                + " agar tanda √ kembali ke kolom bulannya.",
-            )
-        elif marks and min(marks) < page.month_start:
-            missing = page.month_start - min(marks)
+            if removed_duplicates or removed_blanks:
+                parts = []
+                if removed_duplicates:
+                    parts.append(f"{removed_duplicates} salinan teks yang berulang dihapus")
+                if removed_blanks:
+                    parts.append(f"{removed_blanks} sel kosong di depan dihapus")
+                if excess:
+                    parts.append(f"{excess} sel tetap berlebih")
+                self.note(
+                    line,
+                    "row_shifted",
+                    "Teks baris ini masuk ke kolom jadwal (bergeser ke kanan); "
+                    + ", ".join(parts)
+                    + " agar tanda kembali ke kolom jadwalnya.",
+                )
+        elif marks and min(marks) < month_start:
+            missing = month_start - min(marks)
             cells = [""] * missing + cells
             self.note(
                 line,
                 "row_shifted",
-                f"Tanda √ baris ini berada di kolom teks (baris kekurangan {missing} sel); "
-                f"baris digeser {missing} sel ke kanan agar tanda √ masuk ke kolom bulan.",
+                f"Tanda jadwal baris ini berada di kolom teks (baris kekurangan {missing} sel); "
+                f"baris digeser {missing} sel ke kanan agar tanda masuk ke kolom jadwal.",
             )
         return cells
 
-    def _read_months(self, line: int, cells: list[str]) -> set[int]:
-        page = self._current_page()
-        offsets = [i - page.month_start for i, c in enumerate(cells) if is_mark(c)]
-        offsets = [o for o in offsets if o >= 0]
-        if not offsets:
+    def _read_periods(
+        self, line: int, cells: list[str], model: ColumnModel, trailing: set[int]
+    ) -> set[int]:
+        count = model.period_count
+        first = model.first_period
+        if first is None:
             return set()
-        if max(offsets) < 12:
-            return {o + 1 for o in offsets}
-        if offsets == list(range(len(offsets))) and len(offsets) >= 12:
+        found: set[int] = set()
+        outside: list[int] = []
+        for index, cell in enumerate(cells):
+            if not is_mark(cell) or index < first:
+                continue
+            if index in model.periods:
+                found.add(model.periods[index])
+            elif index not in trailing:
+                outside.append(index - first)
+        if not outside:
+            return found
+        offsets = sorted([i - first for i in model.periods if is_mark(_at(cells, i))] + outside)
+        names = "TW IV" if model.kind == "quarter" else "DES"
+        if offsets == list(range(len(offsets))) and len(offsets) >= count:
             self.note(
                 line,
                 "month_overflow",
-                f"{len(offsets)} tanda √ berurutan dari JAN melewati kolom DES (tabel "
-                f"{page.month_cells} sel bulan); dibaca sebagai Januari–Desember.",
+                f"{len(offsets)} tanda berurutan dari kolom pertama melewati kolom {names} "
+                f"(tabel lebih lebar dari {count} kolom jadwal); dibaca sebagai sepanjang "
+                "tahun.",
                 "info",
             )
-            return set(range(1, 13))
-        inside = {o + 1 for o in offsets if o < 12}
-        outside = [o + 1 for o in offsets if o >= 12]
-        cells_text = ", ".join(f"ke-{o}" for o in outside)
+            return set(range(1, count + 1))
+        cells_text = ", ".join(f"ke-{o + 1}" for o in outside)
         self.note(
             line,
             "month_overflow",
-            f"Tanda √ di sel bulan {cells_text} (sesudah kolom DES, tanpa label bulan); "
-            "dibaca sebagai Desember.",
+            f"Tanda di sel jadwal {cells_text} (sesudah kolom {names}, tanpa label); dibaca "
+            f"sebagai {'TW IV' if model.kind == 'quarter' else 'Desember'}.",
         )
-        return inside | {12}
+        return found | {count}
 
-    def _read_row(self, line: int, raw_cells: list[str]) -> None:
+    # -- the lookahead of activity numbers ------------------------------------------------
+    def _index_later_activities(self, prepared) -> None:
+        """For each row, the activity numbers that a later row of the same area prints in the
+        KEGIATAN column alone (not duplicated into another cell): those numbers are taken."""
+        later: set[int] = set()
+        for item in reversed(prepared):
+            if isinstance(item, tuple):
+                later = set()
+                continue
+            self._later_activities[item.line] = set(later)
+            no = item.texts.get(COL_NO, "")
+            if _area_number(no) is not None and COL_AREA in item.texts:
+                later = set()
+            activity = item.texts.get(COL_ACTIVITY)
+            if activity:
+                duplicated = any(
+                    same_text(activity, text)
+                    for column, text in item.texts.items()
+                    if column != COL_ACTIVITY
+                )
+                number = leading_label(activity)[0]
+                if number is not None and not duplicated:
+                    later.add(number)
+
+    # -- one row ------------------------------------------------------------------------
+    def _read_row(self, item: Prepared) -> None:
         self._pending_split = None
-        cells = self._align(line, raw_cells)
-        page = self._current_page()
-        text_cells = cells[: page.month_start]
-        stray = [c for c in text_cells[TEXT_COLUMNS:] if c and not is_mark(c)]
-        months = self._read_months(line, cells)
-        texts = {i: c for i, c in enumerate(text_cells[:TEXT_COLUMNS]) if c and not is_mark(c)}
-        for extra in stray:
+        line = item.line
+        texts = dict(item.texts)
+        months = item.periods
+        for extra in item.stray:
             self.note(
                 line,
                 "stray_text",
-                f"Teks '{shorten(extra)}' berada di luar kolom teks; ditambahkan sebagai "
+                f"Teks '{shorten(clean(extra))}' berada di luar kolom teks; ditambahkan sebagai "
                 "indikator.",
             )
-            texts[COL_INDICATOR] = f"{texts.get(COL_INDICATOR, '')} {extra}".strip()
+            texts[COL_INDICATOR] = f"{texts.get(COL_INDICATOR, '')}\n{extra}".strip()
         if not texts and not months:
+            if item.extras and self.sub is not None:
+                self._apply_extras(line, self.sub, item.extras)
             return
-        first_row_of_page, self.first_row_of_page = self.first_row_of_page, False
 
-        # An area header: a bare number in NO and a name in AREA PERUBAHAN.
-        number_cell = texts.get(COL_NO, "")
-        if number_cell and _AREA_NUMBER.match(number_cell) and COL_AREA in texts:
-            self._open_area(line, int(_AREA_NUMBER.match(number_cell).group(1)), texts[COL_AREA])
+        # An area header: a number in NO and a name in AREA PERUBAHAN, or a standard name.
+        number_cell = clean(texts.get(COL_NO, ""))
+        area_number = _area_number(number_cell) if number_cell else None
+        if item.page_start:
+            self.page_start_lines.add(line)
+        if area_number is not None and COL_AREA in texts:
+            self._open_area(line, area_number, clean(texts[COL_AREA]), page_start=item.page_start)
             del texts[COL_NO], texts[COL_AREA]
-        elif number_cell and _AREA_NUMBER.match(number_cell):
+        elif area_number is not None:
             self.note(line, "area_without_name", f"Nomor area '{number_cell}' tanpa nama area.")
             del texts[COL_NO]
+        elif COL_AREA in texts and not number_cell:
+            name = clean(texts[COL_AREA])
+            standard = standard_area_for(name)
+            if self.area is not None and similar(_area_key(name), _area_key(self.area.name)) >= 0.9:
+                standard = self.area.number
+            if standard is not None:
+                self._open_area(line, standard, name, numbered=False, page_start=item.page_start)
+                del texts[COL_AREA]
 
         fragments = self._fragments(texts)
         dirty = any(f.duplicate_of for f in fragments) or any(
             f.column < COL_ACTIVITY for f in fragments
         )
-        if first_row_of_page and self._continues_previous(line, fragments):
+        target: SubActivityData | None
+        if item.page_start and self._continues_previous(line, fragments):
             self._apply_months(line, self.sub, months, "continuation")
             self.previous_row_depth = 3
-            return
-        if dirty:
-            self._apply_dirty(line, fragments, months)
+            target = self.sub
+        elif dirty:
+            target = self._apply_dirty(line, fragments, months)
         else:
-            self._apply_clean(line, fragments, months)
+            target = self._apply_clean(line, fragments, months)
+        if item.extras:
+            self._apply_extras(line, target or self.sub, item.extras)
+
+    def _apply_extras(self, line: int, sub: SubActivityData | None, extras: dict[str, str]):
+        if sub is None:
+            values = "; ".join(f"{k}: {v}" for k, v in extras.items())
+            self.note(
+                line,
+                "stray_text",
+                f"Isi kolom tambahan ({shorten(values)}) tanpa sub kegiatan; tidak dipakai.",
+            )
+            return
+        targets = self._pending_split or [sub]
+        for target in targets:
+            for role, value in extras.items():
+                setattr(target, role, _join_values(getattr(target, role), value))
 
     def _fragments(self, texts: dict[int, str]) -> list[Fragment]:
         """Texts of a row, left to right; a duplicated text is kept in its rightmost cell."""
-        columns = sorted(texts)
         fragments: list[Fragment] = []
-        for column in columns:
+        for column in sorted(texts):
             text = texts[column]
-            duplicate = next(
-                (
-                    f
-                    for f in fragments
-                    if is_duplicate(
-                        f.text, text, near=(f.column, column) == (COL_SUB, COL_INDICATOR)
-                    )
-                ),
-                None,
-            )
+            duplicate = next((f for f in fragments if same_text(f.text, text)), None)
             if duplicate is not None:
                 duplicate.duplicate_of.append(duplicate.column)
                 duplicate.column = column
@@ -356,7 +666,9 @@ class TableParser:
         return fragments
 
     # -- clean rows: each text is in its own column -------------------------------------
-    def _apply_clean(self, line: int, fragments: list[Fragment], months: set[int]) -> None:
+    def _apply_clean(
+        self, line: int, fragments: list[Fragment], months: set[int]
+    ) -> SubActivityData | None:
         opened_sub = False
         depth = 0
         for fragment in fragments:
@@ -368,13 +680,32 @@ class TableParser:
                 opened_sub = True
                 depth = max(depth, 2)
             elif fragment.column == COL_INDICATOR:
+                if self.sub is None and self.activity is not None:
+                    self._implicit_sub(line)
                 self._add_indicators(line, fragment.text)
                 depth = max(depth, 3)
+        if months and self.sub is None and self.activity is not None:
+            self._implicit_sub(line)
         self._apply_months(line, self.sub, months, "sub" if opened_sub else "indicator")
         self.previous_row_depth = depth
+        return self.sub
+
+    def _implicit_sub(self, line: int) -> None:
+        """An activity row with indicators or marks but no sub-activity: the activity is its
+        own (single) sub-activity, as decrees print it when the two coincide."""
+        activity = self.activity
+        sub = SubActivityData(number=None, name=activity.name, line=line)
+        activity.sub_activities.append(sub)
+        self._set_sub(sub)
+        self.note(
+            line,
+            "implicit_sub_activity",
+            f"Kegiatan '{shorten(activity.name, 50)}' tidak memiliki sub kegiatan, tetapi memiliki "
+            "indikator atau jadwal; dibaca sebagai satu sub kegiatan dengan nama yang sama.",
+        )
 
     # -- dirty rows: duplicated or misplaced text, resolved by numbering ----------------
-    def _candidates(self, fragment: Fragment, opened: set[str]) -> list[str]:
+    def _candidates(self, line: int, fragment: Fragment, opened: set[str]) -> list[str]:
         number = fragment.number
         if number is None:
             return []
@@ -395,16 +726,35 @@ class TableParser:
             and number == self._next_indicator_number(self.previous_sub)
         ):
             candidates.append("prev_indicator")
+        if (
+            "activity" in candidates
+            and len(candidates) == 1
+            and fragment.duplicate_of
+            and number in self._later_activities.get(line, set())
+        ):
+            # A later row prints this number alone in KEGIATAN: this is not that activity.
+            candidates = []
+            if COL_SUB in fragment.duplicate_of or fragment.column == COL_SUB:
+                candidates = ["sub"]
         return candidates
 
-    def _choose(self, fragment: Fragment, candidates: list[str], last: bool) -> str:
+    def _choose(
+        self, fragment: Fragment, candidates: list[str], last: bool, months: set[int]
+    ) -> str:
         if not last and len(candidates) > 1:
             # More text follows in this row, so this one is not the row's indicator.
             candidates = [c for c in candidates if ROLE_DEPTH[c] < 3] or candidates
         if len(candidates) == 1:
             return candidates[0]
-        # A tie: continue what the previous row was doing, else trust the column, else the
-        # deepest level (continuation rows are mostly indicators).
+        # A row with its own schedule, apart from the current sub-activity's, is a new
+        # sub-activity; one that repeats part of that schedule is one of its indicators.
+        if "sub" in candidates and months and self.sub is not None:
+            if not months & self.sub.months:
+                return "sub"
+            if "indicator" in candidates:
+                return "indicator"
+        # Otherwise continue what the previous row was doing, else trust the column, else
+        # the deepest level (continuation rows are mostly indicators).
         same_as_before = [c for c in candidates if ROLE_DEPTH[c] == self.previous_row_depth]
         if same_as_before:
             return same_as_before[0]
@@ -413,14 +763,18 @@ class TableParser:
             return by_column[0]
         return max(candidates, key=lambda c: ROLE_DEPTH[c])
 
-    def _apply_dirty(self, line: int, fragments: list[Fragment], months: set[int]) -> None:
+    def _apply_dirty(
+        self, line: int, fragments: list[Fragment], months: set[int]
+    ) -> SubActivityData | None:
         opened: set[str] = set()
         target = None
         depth = 0
         for position, fragment in enumerate(fragments):
-            candidates = self._candidates(fragment, opened)
+            candidates = self._candidates(line, fragment, opened)
             if candidates:
-                role = self._choose(fragment, candidates, last=position == len(fragments) - 1)
+                role = self._choose(
+                    fragment, candidates, last=position == len(fragments) - 1, months=months
+                )
                 how = "menurut penomorannya"
             elif fragment.column >= COL_ACTIVITY:
                 role = {COL_ACTIVITY: "activity", COL_SUB: "sub"}.get(fragment.column, "indicator")
@@ -428,6 +782,30 @@ class TableParser:
             else:
                 role = "indicator"
                 how = "karena berada di kolom yang tidak semestinya"
+            options = tuple(
+                (r, ROLE_NAMES[r])
+                for r in ("activity", "sub", "indicator")
+                if r == role
+                or r in candidates
+                or ROLE_COLUMN.get(r) in fragment.duplicate_of
+                or ROLE_COLUMN.get(r) == fragment.column
+            )
+            if role == "prev_indicator":
+                options = (*options, ("prev_indicator", ROLE_NAMES["prev_indicator"]))
+            key = f"role:{line}:{position}"
+            picked = self.choose(key, role, {value for value, _ in options})
+            if picked != role:
+                role, how = picked, "menurut pilihan pengguna"
+            if role == "activity" and self.area is None:
+                role = "indicator" if self.sub else role
+            if role in ("indicator", "prev_indicator") and self.sub is None:
+                if self.activity is None:
+                    raise DecreeError(
+                        f"Indikator '{shorten(fragment.text)}' muncul sebelum sub kegiatan mana "
+                        "pun.",
+                        line,
+                    )
+                self._implicit_sub(line)
             where = COLUMN_NAMES[fragment.column]
             if fragment.duplicate_of:
                 copies = ", ".join(COLUMN_NAMES[c] for c in fragment.duplicate_of)
@@ -438,6 +816,14 @@ class TableParser:
                 self._open_activity(line, fragment.text)
                 opened.add("activity")
                 target = None
+                if COL_SUB in fragment.duplicate_of or (
+                    fragment.duplicate_of and fragment.column == COL_SUB
+                ):
+                    # The same text in KEGIATAN and SUB KEGIATAN: an activity whose only
+                    # sub-activity has its name.
+                    self._open_subs(line, fragment.text, number=None)
+                    opened.add("sub")
+                    target = self.sub
             elif role == "sub":
                 self._open_subs(line, fragment.text)
                 opened.add("sub")
@@ -450,22 +836,24 @@ class TableParser:
                 target = target or self.previous_sub
             depth = max(depth, ROLE_DEPTH[role])
             suffix = ""
-            if role == "prev_indicator":
-                suffix = (
-                    f" milik sub kegiatan sebelumnya '{shorten(self.previous_sub.name, 40)}'"
-                    if self.previous_sub
-                    else ""
-                )
+            if role == "prev_indicator" and self.previous_sub:
+                suffix = f" '{shorten(self.previous_sub.name, 40)}'"
             self.note(
                 line,
                 "ambiguous_cell",
-                f"Teks '{shorten(fragment.text)}' {origin}; dibaca sebagai "
+                f"Teks '{shorten(clean(fragment.text))}' {origin}; dibaca sebagai "
                 f"{ROLE_NAMES[role]}{suffix} {how}.",
+                key=key if len(options) > 1 else "",
+                options=options if len(options) > 1 else (),
+                chosen=role if len(options) > 1 else "",
             )
+        if months and (target or self.sub) is None and self.activity is not None:
+            self._implicit_sub(line)
         self._apply_months(
             line, target or self.sub, months, "sub" if "sub" in opened else "indicator"
         )
         self.previous_row_depth = depth
+        return target or self.sub
 
     # -- a row that continues the previous page's last row ------------------------------
     def _continues_previous(self, line: int, fragments: list[Fragment]) -> bool:
@@ -480,18 +868,31 @@ class TableParser:
             if not self._is_continuation(fragment.text, previous, fragment.column):
                 return False
         if all(f.column == COL_INDICATOR for f in fragments):
+            last = self.sub.indicators[-1] if self.sub.indicators else None
+            text = clean(fragments[0].text)
+            if last is None or leading_label(text)[1] or len(fragments) > 1:
+                return False
+            if not _continues(last.text, text, False):
+                return False
+        key = f"continuation:{line}"
+        if self.choose(key, "join", {"join", "new"}) == "new":
             return False
         for fragment in fragments:
+            text = clean(fragment.text)
             if fragment.column == COL_ACTIVITY:
-                self.activity.name = _join(self.activity.name, fragment.text)
+                self.activity.name = _join(self.activity.name, text)
                 owner = f"kegiatan '{shorten(self.activity.name, 40)}'"
             elif fragment.column == COL_SUB:
-                self.sub.name = _join(self.sub.name, fragment.text)
+                self.sub.name = _join(self.sub.name, text)
                 owner = f"sub kegiatan '{shorten(self.sub.name, 40)}'"
             else:
                 last = self.sub.indicators[-1] if self.sub.indicators else None
-                if last is not None and fragment.text[:1].islower():
-                    last.text = f"{last.text} {fragment.text.rstrip(';').strip()}"
+                if (
+                    last is not None
+                    and not leading_label(text)[1]
+                    and _continues(last.text, text, False)
+                ):
+                    last.text = f"{last.text} {text.rstrip(';').strip()}"
                     owner = "indikator terakhir pada halaman sebelumnya"
                 else:
                     self._add_indicators(line, fragment.text)
@@ -499,8 +900,11 @@ class TableParser:
             self.note(
                 line,
                 "page_continuation",
-                f"Teks '{shorten(fragment.text)}' di awal halaman melanjutkan baris terakhir "
+                f"Teks '{shorten(text)}' di awal halaman melanjutkan baris terakhir "
                 f"halaman sebelumnya; digabungkan ke {owner}.",
+                key=key,
+                options=(("join", "gabungkan ke baris sebelumnya"), ("new", "baris baru")),
+                chosen="join",
             )
         return True
 
@@ -514,48 +918,98 @@ class TableParser:
             )
             embedded = last_embedded_number(previous)
             return number != expected and embedded is not None and number == embedded + 1
-        return previous.rstrip().endswith(":") or text[:1].islower()
+        return _continues(previous, text, self._numbered_siblings(column))
+
+    def _numbered_siblings(self, column: int) -> bool:
+        if column == COL_ACTIVITY:
+            items = self.area.activities if self.area else []
+        else:
+            items = self.activity.sub_activities if self.activity else []
+        return any(i.number is not None for i in items)
 
     # -- building the tree --------------------------------------------------------------
-    def _open_area(self, line: int, number: int, name: str) -> None:
-        self.area = AreaData(number=number, name=name.rstrip(";").strip(), line=line)
+    def _area_heading(self, line: int, text: str) -> None:
+        number, name = _area_number_and_name(text) or (None, text)
+        standard = standard_area_for(name)
+        if number is None:
+            number = standard
+        if number is None:
+            self.note(line, "stray_text", f"Teks '{shorten(text)}' di dalam tabel tidak dipakai.")
+            return
+        self._open_area(line, number, name, numbered=False)
+
+    def _open_area(
+        self, line: int, number: int, name: str, numbered: bool = True, page_start: bool = True
+    ) -> None:
+        name = name.rstrip(";").strip()
+        if self.area is not None and number == self.area.number and page_start:
+            self.note(
+                line,
+                "area_repeated",
+                f"Baris area {number} '{shorten(name, 50)}' diulang (melanjutkan area pada "
+                "halaman baru); bukan area baru.",
+                "info",
+            )
+            return
+        self.area = AreaData(number=number, name=name, line=line)
         self.areas.append(self.area)
         self.activity = None
         self._set_sub(None)
+        if not numbered:
+            self.note(
+                line,
+                "area_number_inferred",
+                f"Baris area '{shorten(name, 50)}' tidak bernomor; dibaca sebagai area "
+                f"{number} '{STANDARD_CHANGE_AREAS.get(number, name)}'.",
+                "info",
+            )
 
     def _open_activity(self, line: int, text: str) -> None:
         if self.area is None:
             raise DecreeError(
-                f"Kegiatan '{shorten(text)}' muncul sebelum area perubahan mana pun.", line
+                f"Kegiatan '{shorten(clean(text))}' muncul sebelum area perubahan mana pun.", line
             )
-        number, _, name = leading_label(text)
-        self.activity = ActivityData(number=number, name=name.rstrip(";").strip(), line=line)
+        number, _, name = leading_label(clean(text))
+        self.activity = ActivityData(number=number, name=_item_text(name), line=line)
         self.area.activities.append(self.activity)
         self._set_sub(None)
 
-    def _open_subs(self, line: int, text: str) -> None:
+    def _open_subs(self, line: int, text: str, number: int | str | None = "label") -> None:
         if self.activity is None:
             raise DecreeError(
-                f"Sub kegiatan '{shorten(text)}' muncul sebelum kegiatan mana pun.", line
+                f"Sub kegiatan '{shorten(clean(text))}' muncul sebelum kegiatan mana pun.", line
             )
         lead, items = split_numbered_list(text)
-        if len(items) > 1 and not lead and not self.activity.sub_activities:
-            self.note(
-                line,
-                "list_split",
-                f"Kolom SUB KEGIATAN berisi daftar bernomor 1–{len(items)}; dipecah menjadi "
-                f"{len(items)} sub kegiatan dengan jadwal yang sama.",
-            )
-            subs = [
-                SubActivityData(number=int(label), name=body.rstrip(";").strip(), line=line)
-                for label, body in items
-            ]
-        else:
-            number, _, name = leading_label(text)
-            subs = [SubActivityData(number=number, name=name.rstrip(";").strip(), line=line)]
-        self.activity.sub_activities.extend(subs)
-        self._set_sub(subs[-1])
-        self._pending_split = subs if len(subs) > 1 else None
+        if len(items) > 1 and not lead and not self.activity.sub_activities and number == "label":
+            key = f"split:{line}"
+            if self.choose(key, "split", {"split", "keep"}) == "split":
+                self.note(
+                    line,
+                    "list_split",
+                    f"Kolom SUB KEGIATAN berisi daftar bernomor 1–{len(items)}; dipecah menjadi "
+                    f"{len(items)} sub kegiatan dengan jadwal yang sama.",
+                    key=key,
+                    options=(
+                        ("split", "pecah menjadi sub kegiatan"),
+                        ("keep", "satu sub kegiatan"),
+                    ),
+                    chosen="split",
+                )
+                subs = [
+                    SubActivityData(number=int(label), name=_item_text(body), line=line)
+                    for label, body in items
+                ]
+                self.activity.sub_activities.extend(subs)
+                self._set_sub(subs[-1])
+                self._pending_split = subs
+                return
+        printed, _, name = leading_label(clean(text))
+        if number != "label":
+            printed = number
+        sub = SubActivityData(number=printed, name=_item_text(name), line=line)
+        self.activity.sub_activities.append(sub)
+        self._set_sub(sub)
+        self._pending_split = None
 
     def _set_sub(self, sub: SubActivityData | None) -> None:
         if self.sub is not None and sub is not self.sub:
@@ -566,20 +1020,26 @@ class TableParser:
         target = sub or self.sub
         if target is None:
             raise DecreeError(
-                f"Indikator '{shorten(text)}' muncul sebelum sub kegiatan mana pun.", line
+                f"Indikator '{shorten(clean(text))}' muncul sebelum sub kegiatan mana pun.", line
             )
         number, label, rest = leading_label(text)
         lead, items = split_numbered_list(text, first=number or 1)
         new: list[IndicatorData] = []
         if items:
             if lead:
-                new.append(IndicatorData(text=lead.rstrip(";").strip(), line=line))
+                new.append(IndicatorData(text=_item_text(lead), line=line))
             new.extend(
-                IndicatorData(text=body.rstrip(";").strip(), line=line, label=lbl)
-                for lbl, body in items
+                IndicatorData(text=_item_text(body), line=line, label=lbl) for lbl, body in items
+            )
+        elif "\n" in text and self.source_format in ("xlsx", "docx"):
+            # One indicator per line, as spreadsheets and Word tables write them.
+            new.extend(
+                IndicatorData(text=_item_text(part), line=line)
+                for part in text.split("\n")
+                if part.strip()
             )
         else:
-            new.append(IndicatorData(text=rest.rstrip(";").strip(), line=line, label=label))
+            new.append(IndicatorData(text=_item_text(rest), line=line, label=_short_label(label)))
         split = self._pending_split if sub is None else None
         if split:
             self._distribute(line, split, new)
@@ -601,31 +1061,35 @@ class TableParser:
             )
 
     def _apply_months(
-        self, line: int, sub: SubActivityData | None, months: set[int], source: str
+        self, line: int, sub: SubActivityData | None, periods: set[int], source: str
     ) -> None:
-        if not months:
+        if not periods:
             return
+        attribute = "quarters" if self.schedule_kind == "quarter" else "months"
         if source == "sub" and self._pending_split:
             for item in self._pending_split:
-                item.months |= months
+                getattr(item, attribute).update(periods)
             return
         if sub is None:
             self.note(
                 line,
                 "orphan_marks",
-                f"Tanda √ ({month_span(months)}) tanpa sub kegiatan; tidak dipakai.",
+                f"Tanda jadwal ({span_text(periods, self.schedule_kind)}) tanpa sub kegiatan; "
+                "tidak dipakai.",
                 "error",
             )
             return
-        added = months - sub.months
-        if source != "sub" and sub.months and added:
+        current = getattr(sub, attribute)
+        added = periods - current
+        if source != "sub" and current and added:
             self.note(
                 line,
                 "merged_months",
-                f"Baris indikator ini punya tanda √ sendiri ({month_span(months)}); "
-                f"digabungkan ke jadwal sub kegiatan '{shorten(sub.name, 40)}'.",
+                f"Baris indikator ini punya tanda jadwal sendiri "
+                f"({span_text(periods, self.schedule_kind)}); digabungkan ke jadwal sub kegiatan "
+                f"'{shorten(sub.name, 40)}'.",
             )
-        sub.months |= months
+        current |= periods
 
     def _next_activity_number(self) -> int:
         return _next_number([a.number for a in self.area.activities] if self.area else [])
@@ -641,6 +1105,85 @@ class TableParser:
             return 1
         labels = [int(i.label) for i in sub.indicators if i.label.isdigit()]
         return (labels[-1] if labels else len(sub.indicators)) + 1
+
+
+def _at(cells: list[str], index: int) -> str:
+    return cells[index] if index < len(cells) else ""
+
+
+def _is_subheading_row(cells: list[str]) -> bool:
+    """A second header row: month/quarter labels, or labels of columns, and no item text."""
+    texts = [c.strip() for c in cells if c.strip()]
+    if not texts:
+        return False
+    known = 0
+    for text in texts:
+        if (
+            month_of(text)
+            or quarter_of(text)
+            or role_of(text)
+            or text.upper()
+            in (
+                "I",
+                "II",
+                "III",
+                "IV",
+            )
+        ) or re.fullmatch(r"\(?\d{1,2}\)?", text):
+            known += 1
+    return known == len(texts) and (
+        len(texts) >= 3 or any(month_of(t) or quarter_of(t) for t in texts)
+    )
+
+
+def _is_page_furniture(text: str) -> bool:
+    if _PAGE_NUMBER.match(text):
+        return True
+    upper = text.upper()
+    return upper.startswith(("LAMPIRAN", "SALINAN")) or (
+        "RENCANA AKSI" in upper and "TAHUN" in upper and len(text) < 250
+    )
+
+
+def _area_number_and_name(text: str) -> tuple[int | None, str] | None:
+    match = _AREA_HEADING.match(text.strip())
+    if not match:
+        return None
+    name = match.group("name").strip(" :;.")
+    number = _area_number(match.group("num")) if match.group("num") else None
+    if standard_area_for(name) is None:
+        return None
+    return number, name
+
+
+def _area_heading_name(text: str) -> str | None:
+    found = _area_number_and_name(text)
+    return found[1] if found else None
+
+
+def _continues(previous: str, text: str, siblings_numbered: bool) -> bool:
+    """An unlabelled text at the top of a page continues the previous page's last item when
+    that item ends open (``:`` or ``,``), when the text starts in lower case, or when the
+    items around it are numbered (a new one would carry its number)."""
+    if previous.rstrip().endswith((":", ",")) or text[:1].islower():
+        return True
+    return siblings_numbered
+
+
+def _item_text(text: str) -> str:
+    return clean(text).rstrip(";").strip()
+
+
+def _short_label(label: str) -> str:
+    return label.split(".")[-1] if label and label[0].isdigit() else label
+
+
+def _join_values(previous: str, value: str) -> str:
+    if not previous:
+        return value
+    if value in previous.split("; "):
+        return previous
+    return f"{previous}; {value}"
 
 
 def _join(previous: str, continuation: str) -> str:
