@@ -332,7 +332,7 @@ def test_missing_signature_fields():
     [
         (b"", "kosong"),
         (b"   \n\t\n", "kosong"),
-        (b"%PDF-1.7\x00\x01\x02binary", "biner"),
+        (b"%PDF-1.7\x00\x01\x02binary", "PDF"),
         ("KEPUTUSAN caf\u00e9".encode("latin-1"), "UTF-8"),
         (b"Surat undangan rapat\nHari: Senin\n", "bukan keputusan"),
         (

@@ -207,7 +207,7 @@ def test_command_saves_and_is_idempotent(bengkayang):
     ("content", "expected"),
     [
         (b"", "kosong"),
-        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "biner"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "gambar PNG"),
         ("Keputusan caf\u00e9".encode("cp1252"), "UTF-8"),
         (b"Notulen rapat pleno\n", "bukan keputusan"),
     ],

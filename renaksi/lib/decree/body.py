@@ -8,14 +8,28 @@ from .model import DecreeError, DecreeHeader, ListItem
 from .text import clean, parse_date_id
 
 _TITLE = re.compile(
-    r"^KEPUTUSAN\s+(?P<issuer>.+?)\s+NOMOR\s*:?\s*(?P<number>.+?)\s+TAHUN\s+(?P<year>\d{4})"
-    r"(?:\s+TENTANG\s+(?P<subject>.+))?$",
+    r"^KEPUTUSAN\s+(?P<issuer>.+?)\s+NOMOR\s*:?\s*(?P<number>.+?)"
+    r"(?:\s+TAHUN\s+(?P<year>\d{4}))?(?:\s+TENTANG\s+(?P<subject>.+))?$",
     re.IGNORECASE,
+)
+# A KPU-style number that carries its year: "12/PL.01-Kpt/6107/KPU-Kab/IV/2022".
+_NUMBER_YEAR = re.compile(r"(?:^|/)((?:19|20)\d{2})$")
+_SUBJECT_YEAR = re.compile(r"\bTAHUN\s+((?:19|20)\d{2})\b", re.IGNORECASE)
+# Headings typed with spaced letters: "M E M U T U S K A N :", "K E S A T U".
+_SPACED = re.compile(r"^(?:[A-Za-z] ){3,}[A-Za-z]\s*[:,]?$")
+_TITLE_END = re.compile(
+    r"^(?:DENGAN\s+RAHMAT\s+TUHAN\s+YANG\s+MAHA\s+ESA|Menimbang\b|Mengingat\b)", re.I
+)
+_ORDINALS = (
+    "PERTAMA|KESATU|KEDUA|KETIGA|KEEMPAT|KELIMA|KEENAM|KETUJUH|KEDELAPAN|KESEMBILAN|"
+    "KESEPULUH|KESEBELAS"
 )
 _SECTION = re.compile(r"^(Menimbang|Mengingat|Memperhatikan)\s*:\s*(.*)$", re.IGNORECASE)
 _DICTUM = re.compile(
-    r"^(KESATU|KEDUA|KETIGA|KEEMPAT|KELIMA|KEENAM|KETUJUH|KEDELAPAN|KESEMBILAN|KESEPULUH)"
-    r"\s*:\s*(.*)$"
+    r"^((?:" + _ORDINALS + r")|KE(?:DUA|TIGA|EMPAT|LIMA|ENAM|TUJUH|DELAPAN|SEMBILAN)"
+    r"\s+(?:BELAS|PULUH(?:\s+(?:SATU|DUA|TIGA|EMPAT|LIMA|ENAM|TUJUH|DELAPAN|SEMBILAN))?))"
+    r"\s*:\s*(.*)$",
+    re.IGNORECASE,
 )
 _ITEM = re.compile(r"^(?P<label>[a-z]|\d{1,2})\.\s+(?P<text>.+)$")
 _PLACE = re.compile(r"^Ditetapkan\s+di\s+(?P<place>.+?)\s*,?$", re.IGNORECASE)
@@ -28,8 +42,10 @@ _DIPA = re.compile(
 def _plain(line: str) -> str:
     """A body line without markdown bullets and emphasis."""
     line = clean(line)
-    if line.startswith("- "):
+    if line.startswith(("- ", "• ")):
         line = line[2:].strip()
+    if _SPACED.match(line):
+        line = re.sub(r"(?<=[A-Za-z]) (?=[A-Za-z])", "", line)
     return line
 
 
@@ -116,8 +132,16 @@ def parse_body(lines: list[tuple[int, str]]) -> DecreeHeader:
             "Ini bukan keputusan: judul 'KEPUTUSAN … NOMOR … TAHUN … TENTANG …' tidak ditemukan."
         )
     title_line = plain[index][0]
-    while index < len(plain) and plain[index][1]:
-        title_parts.append(plain[index][1])
+    # The title runs to the issuer line ("KETUA …,"), "DENGAN RAHMAT TUHAN …" or the first
+    # section; blank lines inside it do not end it.
+    while index < len(plain):
+        text = plain[index][1]
+        if text and (_TITLE_END.match(text) or (title_parts and text.endswith(","))):
+            break
+        if text:
+            title_parts.append(text)
+        if len(title_parts) > 15:
+            break
         index += 1
     title = " ".join(title_parts)
     match = _TITLE.match(title)
@@ -131,8 +155,12 @@ def parse_body(lines: list[tuple[int, str]]) -> DecreeHeader:
     header.title = title
     header.unit_name = match.group("issuer").strip()
     header.number = match.group("number").strip().rstrip(":").strip()
-    header.year = int(match.group("year"))
     header.subject = (match.group("subject") or "").strip()
+    year = match.group("year")
+    if year is None:
+        found = _NUMBER_YEAR.search(header.number) or _SUBJECT_YEAR.search(header.subject)
+        year = found.group(1) if found else None
+    header.year = int(year) if year else None
     header.lines["title"] = title_line
 
     section: list[ListItem] | None = None
@@ -150,6 +178,8 @@ def parse_body(lines: list[tuple[int, str]]) -> DecreeHeader:
             header.signer_name, header.signer_title = sig["signer_name"], sig["signer_title"]
             header.certifier_title, header.certifier_name = parse_certification(block)
             break
+        if _TITLE_END.match(text) and text.upper().startswith("DENGAN"):
+            continue
         if not header.issuer and text.endswith(",") and section is None and not in_dictums:
             header.issuer = text.rstrip(",").strip()
             continue
@@ -173,7 +203,8 @@ def parse_body(lines: list[tuple[int, str]]) -> DecreeHeader:
         dictum_match = _DICTUM.match(text)
         if dictum_match:
             in_dictums, section = True, header.dictums
-            current = ListItem(dictum_match.group(1), dictum_match.group(2).strip(), number)
+            label = " ".join(dictum_match.group(1).upper().split())
+            current = ListItem(label, dictum_match.group(2).strip(), number)
             section.append(current)
             continue
         if in_dictums and not header.dictums:

@@ -7,12 +7,14 @@ with its findings, or raises ``DecreeError`` with one clear Indonesian message.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from .areas import STANDARD_CHANGE_AREAS
 from .body import parse_body, parse_signature_block
+from .columns import is_header_row
 from .formats import read_document
-from .model import AreaData, DecreeError, Finding, ParsedDecree
+from .model import AreaData, DecreeError, DecreeHeader, Finding, ParsedDecree
 from .source import MAX_BYTES, SourceDocument, decode_text
 from .table import TableParser
 from .text import shorten
@@ -39,7 +41,16 @@ def parse_decree(data: bytes | str, *, choices: dict[str, str] | None = None) ->
 
 
 def parse_document(doc: SourceDocument, *, choices: dict[str, str] | None = None) -> ParsedDecree:
-    header = parse_body(doc.body)
+    body_findings: list[Finding] = []
+    try:
+        header = parse_body(doc.body)
+    except DecreeError:
+        if not any(is_header_row(list(row.cells)) for row in doc.rows):
+            raise
+        # Only the Lampiran (a spreadsheet, a table without the decree around it): read the
+        # plan, take the year and unit from the table's heading, and say what is missing.
+        header, finding = heading_only_header(doc)
+        body_findings.append(finding)
     table = TableParser(choices=choices, source_format=doc.format)
     areas = table.parse(doc.rows)
     closing = parse_signature_block(doc.closing)
@@ -49,7 +60,7 @@ def parse_document(doc: SourceDocument, *, choices: dict[str, str] | None = None
     header.closing_date_line = closing["date_line"]
     header.closing_signer_name = closing["signer_name"]
 
-    findings: list[Finding] = list(doc.findings) + list(table.findings)
+    findings: list[Finding] = list(doc.findings) + body_findings + list(table.findings)
     areas = infer_missing_areas(areas, findings, choices or {}, table.page_start_lines)
     number_unnumbered(areas, findings)
     decree = ParsedDecree(
@@ -63,6 +74,39 @@ def parse_document(doc: SourceDocument, *, choices: dict[str, str] | None = None
     decree.findings = [_locate(f, doc) for f in decree.findings]
     decree.findings.sort(key=lambda f: f.line or 0)
     return decree
+
+
+_HEADING_YEAR = re.compile(r"\bTAHUN\s+((?:19|20)\d{2})\b", re.IGNORECASE)
+_HEADING_UNIT = re.compile(
+    r"\b(?:DI\s+LINGKUNGAN\s+)?((?:KOMISI\s+PEMILIHAN\s+UMUM|KOMISI\s+INDEPENDEN\s+PEMILIHAN|KPU|KIP)"
+    r"(?:\s+(?:PROVINSI|KABUPATEN|KOTA|REPUBLIK)\b[\w .'-]*?)?)\s+TAHUN\b",
+    re.IGNORECASE,
+)
+
+
+def heading_only_header(doc: SourceDocument) -> tuple[DecreeHeader, Finding]:
+    """A header for a document that is only the Lampiran table, from its heading lines."""
+    header = DecreeHeader()
+    texts = [(n, " ".join(t.split())) for n, t in doc.body if t.strip()]
+    heading = " ".join(t for _, t in texts)
+    found = _HEADING_YEAR.search(heading)
+    header.year = int(found.group(1)) if found else None
+    unit = _HEADING_UNIT.search(heading)
+    if unit:
+        header.unit_name = " ".join(unit.group(1).split()).upper()
+    header.subject = shorten(heading, 300) if heading else ""
+    first_line = texts[0][0] if texts else (doc.rows[0].ordinal if doc.rows else None)
+    header.lines["title"] = first_line
+    year = (
+        f"tahun {header.year} dibaca dari judul tabel" if header.year else "tahunnya tidak terbaca"
+    )
+    finding = Finding(
+        first_line,
+        "missing_body",
+        "Berkas ini hanya memuat tabel rencana aksi, tanpa batang tubuh keputusan (judul, "
+        f"Menimbang, Mengingat, diktum, tanda tangan); {year}.",
+    )
+    return header, finding
 
 
 def _locate(finding: Finding, doc: SourceDocument) -> Finding:
