@@ -159,7 +159,7 @@ class TestPages:
             team=team,
             name="Budi\x07 Santoso",
             office_title="\x0bKepala\x1b Subbagian",
-            employee_number="1980\x00",
+            employee_number="1980\x01",  # PostgreSQL stores no NUL
             position=Position.AGEN_PERUBAHAN,
         )
         client.force_login(world.users["national_viewer"])
