@@ -165,6 +165,14 @@ PROXY_COUNT = envint("RENAKSI_PROXY_COUNT", "0", minimum=0)
 AXES_CLIENT_IP_CALLABLE = "renaksi.accounts.lockout.client_address"
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 
+# Password-reset requests (accounts/ratelimit.py): at most PER_ADDRESS for one e-mail address
+# and PER_CLIENT from one client address in each window of MINUTES, counted in the cache.
+PASSWORD_RESET_LIMIT_PER_ADDRESS = envint("PASSWORD_RESET_LIMIT_PER_ADDRESS", "3", minimum=1)
+PASSWORD_RESET_LIMIT_PER_CLIENT = envint("PASSWORD_RESET_LIMIT_PER_CLIENT", "10", minimum=1)
+PASSWORD_RESET_LIMIT_MINUTES = envint("PASSWORD_RESET_LIMIT_MINUTES", "60", minimum=1)
+# Each server process keeps its own counts; with several processes, each counts separately.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "renaksi" / "locale"]

@@ -5,11 +5,13 @@ without a request, and Django's ``Client.login()`` passes none, so the ``client`
 Client whose ``login()`` passes a request from 127.0.0.1, the address the test client's own
 requests come from: a failed ``client.login()`` counts towards the lock-out like a failed
 sign-in on the login page, and a successful one clears it. ``force_login()`` needs nothing.
-Attempts are stored in the database, so each test starts with none.
+Attempts are stored in the database, so each test starts with none. The cache (where the
+password-reset limits count) is emptied before each test.
 """
 
 import pytest
 from django.contrib.auth import authenticate
+from django.core.cache import cache
 from django.test import Client as DjangoClient
 from django.test import RequestFactory
 
@@ -27,3 +29,8 @@ class Client(DjangoClient):
 @pytest.fixture
 def client():
     return Client()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    cache.clear()

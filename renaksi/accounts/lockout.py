@@ -24,7 +24,8 @@ def lockout_username(request, credentials=None) -> str | None:
         return None
     user = find_user(str(login))
     name = user.get_username() if user is not None else str(login).strip()
-    return name.lower()
+    # Lower-casing can lengthen a text ("İ" → "i̇"); axes stores at most 255 characters.
+    return name.lower()[:255]
 
 
 def retry_at(request, credentials=None):
