@@ -189,3 +189,60 @@ The PostgreSQL run is part of the suite and is not skipped. Start the server
 (pg_ctlcluster --skip-systemctl-redirect 15 main start) and allow trust auth for user postgres
 from 127.0.0.1 in pg_hba.conf, then run bin/test again."
 }
+
+# --- What the test suite needs from the system ----------------------------------
+
+# The Debian packages the suite needs and this machine lacks, one per line:
+#   chromium            the browser test (tests/test_browser.py) drives Debian's chromium;
+#                       RENAKSI_CHROMIUM names another binary instead
+#   libpango-1.0-0 ...  WeasyPrint (pinned) loads Pango, HarfBuzz and fontconfig at import
+#   fonts-dejavu-core   with no font at all, generated PDFs have no text
+missing_test_packages() {
+    if [ -n "${RENAKSI_CHROMIUM:-}" ]; then
+        [ -x "$RENAKSI_CHROMIUM" ] || say "RENAKSI_CHROMIUM"
+    elif ! command -v chromium >/dev/null 2>&1; then
+        say chromium
+    fi
+    if [ -x "$VENV/bin/python" ] && ! "$VENV/bin/python" -c 'import weasyprint' >/dev/null 2>&1; then
+        say libpango-1.0-0
+        say libpangoft2-1.0-0
+        say libharfbuzz-subset0
+    fi
+    if ! command -v fc-list >/dev/null 2>&1 || [ -z "$(fc-list 2>/dev/null | head -n 1)" ]; then
+        say fonts-dejavu-core
+    fi
+}
+
+# Install what missing_test_packages lists, as bin/test does for PostgreSQL: with apt-get when
+# this is root, otherwise fail with the command to run. Fails (after the message) if anything
+# is still missing, so the summary shows it; the tests then run anyway.
+ensure_test_packages() {
+    local packages
+    mapfile -t packages < <(missing_test_packages)
+    if [ "${#packages[@]}" = 0 ]; then
+        say "chromium (${RENAKSI_CHROMIUM:-$(command -v chromium)}), WeasyPrint's libraries and fonts are there."
+        return 0
+    fi
+    if [[ " ${packages[*]} " == *" RENAKSI_CHROMIUM "* ]]; then
+        say "RENAKSI_CHROMIUM=$RENAKSI_CHROMIUM is not an executable file: point it at a chromium" \
+            "binary, or unset it to use Debian's chromium."
+        return 1
+    fi
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        say "Installing ${packages[*]} with apt-get (the test suite needs them)..."
+        export DEBIAN_FRONTEND=noninteractive
+        if ! { apt-get update -q >/dev/null && apt-get install -y -q "${packages[@]}" >/dev/null; }; then
+            say "apt-get install -y ${packages[*]} failed (see above)."
+            return 1
+        fi
+        mapfile -t packages < <(missing_test_packages)
+        [ "${#packages[@]}" = 0 ] && return 0
+        say "still missing after apt-get: ${packages[*]}"
+        return 1
+    fi
+    say "The test suite needs ${packages[*]}, and this is not root with apt-get to install it."
+    say "Install it with: sudo apt-get install -y ${packages[*]}"
+    [[ " ${packages[*]} " == *" chromium "* ]] &&
+        say "(or set RENAKSI_CHROMIUM to a chromium binary you have). Then run bin/test again."
+    return 1
+}
