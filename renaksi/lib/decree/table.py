@@ -113,6 +113,8 @@ _AREA_HEADING = re.compile(
     re.IGNORECASE,
 )
 MARK = "√"
+# Far above any real plan (Bengkayang 2022: 117 table rows); a bound on the work of one read.
+MAX_TABLE_ROWS = 20000
 
 
 def span_text(periods, kind: str = "month") -> str:
@@ -227,6 +229,12 @@ class TableParser:
 
     # -- entry point --------------------------------------------------------------------
     def parse(self, rows: list[Row]) -> list[AreaData]:
+        if len(rows) > MAX_TABLE_ROWS:
+            raise DecreeError(
+                f"Tabel Lampiran terlalu besar: {len(rows)} baris, batasnya {MAX_TABLE_ROWS} "
+                "baris. Periksa apakah berkas ini benar keputusan rencana aksi satu satker.",
+                rows[MAX_TABLE_ROWS].ordinal,
+            )
         prepared: list[Prepared | tuple[str, int, str]] = []
         index = 0
         while index < len(rows):

@@ -83,8 +83,8 @@ def _join_broken_words(text: str) -> str:
     do not repeat each other."""
 
     def repl(match: re.Match) -> str:
-        before = re.search(r"(\w+)$", text[: match.start()])
-        after = re.match(r"(\w+)", text[match.end() :])
+        before = re.search(r"(\w+)$", text[max(0, match.start() - 40) : match.start()])
+        after = re.match(r"(\w+)", text[match.end() : match.end() + 40])
         left = before.group(1).lower() if before else ""
         right = after.group(1).lower() if after else ""
         if left and right and (left[-4:] in right or right[:4] in left):
