@@ -491,3 +491,24 @@ def test_a_huge_table_is_refused_quickly():
     with pytest.raises(DecreeError) as error:
         parse(text)
     assert "terlalu besar" in error.value.message
+
+
+def test_area_lost_at_a_page_break_found_by_its_topic():
+    """Numbering that just goes on (3, 4) hides the lost header; the topic shows it."""
+    rows = (
+        row("1", "Manajemen Perubahan", "1 Pembentukan Tim RB;", "1 SK Tim RB;", "SK;", months=(1,))
+        + row(activity="2 Internalisasi budaya kerja;", sub="1 Sosialisasi;", indicator="A;")
+        + "\n"
+        + table_header()
+        + row(activity="3 Evaluasi peraturan;", sub="1 Pemetaan naskah dinas;", indicator="B;")
+        + row(activity="4 Pengelolaan JDIH;", sub="1 Pemutakhiran JDIH;", indicator="C;")
+        + row("3", "Penguatan Organisasi/Kelembagaan", "1 Evaluasi SOTK;", "1 FGD;", "D;")
+    )
+    decree = parse(decree_text(rows))
+    assert [(a.number, a.inferred, len(a.activities)) for a in decree.areas] == [
+        (1, False, 2),
+        (2, True, 2),
+        (3, False, 1),
+    ]
+    finding = next(f for f in decree.findings if f.kind == "area_inferred")
+    assert "pokok area 2" in finding.message

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from .areas import STANDARD_CHANGE_AREAS
+from .areas import STANDARD_CHANGE_AREAS, area_scores
 from .body import parse_body, parse_signature_block
 from .columns import is_header_row
 from .formats import read_document
@@ -157,6 +157,9 @@ def infer_missing_areas(
                 split_at, how = position, "mulai lagi dari 1"
                 break
         if split_at is None:
+            split_at = _topic_change(area, missing_number, page_starts)
+            how = f"berlanjut, tetapi isinya beralih ke pokok area {missing_number}"
+        if split_at is None:
             continue
         moved = area.activities[split_at:]
         key = f"area:{moved[0].line}"
@@ -203,6 +206,27 @@ def infer_missing_areas(
             )
         )
     return result
+
+
+def _topic_change(area: AreaData, next_number: int, page_starts: set[int] | None) -> int | None:
+    """Where, at the first row of a page, the activities of ``area`` turn clearly to the topic
+    of area ``next_number`` and stay there to the area's end (the vocabulary of the road map)."""
+    if not page_starts:
+        return None
+
+    def leaning(activity) -> int:
+        text = " ".join([activity.name] + [s.name for s in activity.sub_activities])
+        scores = area_scores(text)
+        return scores[next_number] - scores.get(area.number, 0)
+
+    for position in range(1, len(area.activities)):
+        if area.activities[position].line not in page_starts:
+            continue
+        before = area.activities[:position]
+        after = area.activities[position:]
+        if all(leaning(a) > 0 for a in after) and all(leaning(a) <= 0 for a in before):
+            return position
+    return None
 
 
 def number_unnumbered(areas: list[AreaData], findings: list[Finding]) -> None:
