@@ -46,14 +46,50 @@ def envint(name: str, default: str, minimum: int = 0) -> int:
 
 DEBUG = envbool("DEBUG", "false")
 DATA_DIR = Path(env("RENAKSI_DATA_DIR", str(BASE_DIR / "data")))
+# A deployment says it is one; then the secret key comes from the environment only.
+PRODUCTION = envbool("RENAKSI_PRODUCTION", "false")
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured("DEBUG must be false when RENAKSI_PRODUCTION is true")
 
-SECRET_KEY = env("SECRET_KEY")
-if not SECRET_KEY:
-    if not DEBUG and not envbool("RENAKSI_INSECURE_DEV_KEY", "false"):
+
+def read_secret_key() -> str:
+    """The secret key, by one rule (README, Environment variables):
+
+    1. SECRET_KEY from the environment, always first;
+    2. in production (RENAKSI_PRODUCTION=true): nothing else, so a missing key is an error;
+    3. otherwise the key bin/start keeps in $RENAKSI_DATA_DIR/secret_key, if the file exists;
+    4. otherwise, with DEBUG=true (or RENAKSI_INSECURE_DEV_KEY=true), a fixed development key.
+    """
+    key = env("SECRET_KEY").strip()
+    if key:
+        return key
+    if PRODUCTION:
         raise ImproperlyConfigured(
-            "SECRET_KEY is not set. Set it in the environment (bin/start does this for local use)."
+            "SECRET_KEY is not set. With RENAKSI_PRODUCTION=true it is read only from the "
+            "environment."
         )
-    SECRET_KEY = "insecure-development-key-not-for-production"  # noqa: S105
+    key_file = DATA_DIR / "secret_key"
+    try:
+        key = key_file.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        key = None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ImproperlyConfigured(
+            f"SECRET_KEY is not set and {key_file} cannot be read: {exc}"
+        ) from exc
+    if key == "":
+        raise ImproperlyConfigured(f"SECRET_KEY is not set and {key_file} is empty")
+    if key:
+        return key
+    if DEBUG or envbool("RENAKSI_INSECURE_DEV_KEY", "false"):
+        return "insecure-development-key-not-for-production"
+    raise ImproperlyConfigured(
+        f"SECRET_KEY is not set and there is no {key_file}. Set SECRET_KEY, or run bin/start "
+        "once to create the file."
+    )
+
+
+SECRET_KEY = read_secret_key()
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
