@@ -8,4 +8,5 @@ urlpatterns = [
     path("satker/", include("renaksi.units.urls")),
     path("tim/", include("renaksi.teams.urls")),
     path("", include("renaksi.plans.urls")),
+    path("", include("renaksi.importer.urls")),
 ]

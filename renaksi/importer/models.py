@@ -58,3 +58,8 @@ class ImportStaging(models.Model):
 
     def __str__(self) -> str:
         return f"{self.original_name} ({self.unit})"
+
+    @property
+    def content(self) -> bytes:
+        """The file's bytes (PostgreSQL hands a binary field back as a memoryview)."""
+        return bytes(self.data)

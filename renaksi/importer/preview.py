@@ -1,0 +1,334 @@
+"""The parsed decree laid out for the import preview page, with each finding at its row.
+
+``build_tree(decree)`` turns a ``ParsedDecree`` (plain data from renaksi/lib/decree) into areas
+→ activities → sub-activities for the template, and pairs every finding with the item built
+from its source line (a sub-activity before its indicators, before its activity, before its
+area). Findings that belong to no item (the decree's body, a table header) stay in
+``PreviewTree.other_findings``.
+
+A finding is identified across readings by ``finding_key()``: the same finding read again
+gets the same key, while a finding whose message or chosen reading changed gets a new one (so
+an acceptance is never carried over to a reading the user has not seen).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from renaksi.lib.decree.model import (
+    EXTRA_FIELDS,
+    AreaData,
+    Finding,
+    ParsedDecree,
+    SubActivityData,
+)
+from renaksi.plans.lampiran import MONTH_ABBREVIATIONS
+from renaksi.plans.models import (
+    FINDING_KIND_LABELS,
+    ActionPlan,
+    Activity,
+    ImportFinding,
+    Indicator,
+    PlanArea,
+    SubActivity,
+)
+
+QUARTER_LABELS = [
+    pgettext_lazy("triwulan", "TW I"),
+    pgettext_lazy("triwulan", "TW II"),
+    pgettext_lazy("triwulan", "TW III"),
+    pgettext_lazy("triwulan", "TW IV"),
+]
+EXTRA_LABELS = {
+    "pic": _("Penanggung jawab"),
+    "target": _("Target"),
+    "output": _("Output"),
+    "budget": _("Anggaran"),
+    "note": _("Keterangan"),
+}
+SEVERITY_LABELS = dict(ImportFinding.Severity.choices)
+# The acceptance a finding needs before the plan may be saved.
+ACCEPTABLE = ("info", "warning")
+
+
+def finding_key(finding: Finding, occurrence: int = 0) -> str:
+    raw = "\x1f".join(
+        [finding.kind, str(finding.line or ""), finding.message, finding.chosen, str(occurrence)]
+    )
+    return hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+
+@dataclass
+class FindingView:
+    key: str
+    finding: Finding
+    accepted: bool = False
+    anchor: str = ""
+    # Set by the view: the bound form field of the finding's choice (radio buttons).
+    choice_field: object = None
+
+    @property
+    def severity(self) -> str:
+        return self.finding.severity
+
+    @property
+    def severity_label(self) -> str:
+        return str(SEVERITY_LABELS.get(self.finding.severity, self.finding.severity))
+
+    @property
+    def kind_label(self) -> str:
+        return str(FINDING_KIND_LABELS.get(self.finding.kind, self.finding.kind))
+
+    @property
+    def where(self) -> str:
+        position = self.finding.position
+        if position is not None and position.describe():
+            return position.describe()
+        return f"baris {self.finding.line}" if self.finding.line else ""
+
+    @property
+    def acceptable(self) -> bool:
+        return self.finding.severity in ACCEPTABLE
+
+    @property
+    def blocking(self) -> bool:
+        return self.finding.severity == "error"
+
+
+@dataclass
+class Schedule:
+    label: str
+    due: bool
+
+
+@dataclass
+class SubView:
+    path: str
+    data: SubActivityData
+    schedule: list[Schedule]
+    extras: list[tuple[str, str]]
+    findings: list[FindingView] = field(default_factory=list)
+
+
+@dataclass
+class ActivityView:
+    number: int | None
+    name: str
+    line: int
+    subs: list[SubView] = field(default_factory=list)
+    findings: list[FindingView] = field(default_factory=list)
+
+
+@dataclass
+class AreaView:
+    data: AreaData
+    activities: list[ActivityView] = field(default_factory=list)
+    findings: list[FindingView] = field(default_factory=list)
+
+
+@dataclass
+class PreviewTree:
+    areas: list[AreaView]
+    findings: list[FindingView]  # all of them, in source order
+    other_findings: list[FindingView]  # those not at an item of the table
+    quarterly: bool
+
+    def count(self, severity: str) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+    @property
+    def info_count(self) -> int:
+        return self.count("info")
+
+    @property
+    def warning_count(self) -> int:
+        return self.count("warning")
+
+    @property
+    def error_count(self) -> int:
+        return self.count("error")
+
+    @property
+    def acceptable_keys(self) -> list[str]:
+        return [f.key for f in self.findings if f.acceptable]
+
+    @property
+    def info_keys(self) -> list[str]:
+        return [f.key for f in self.findings if f.severity == "info"]
+
+    @property
+    def unaccepted(self) -> list[FindingView]:
+        return [f for f in self.findings if f.acceptable and not f.accepted]
+
+    @property
+    def with_choices(self) -> list[FindingView]:
+        return [f for f in self.findings if f.finding.choice_key and f.finding.options]
+
+
+def _schedule(decree: ParsedDecree, sub: SubActivityData) -> list[Schedule]:
+    if decree.schedule == "quarter":
+        return [
+            Schedule(str(label), quarter in sub.quarters)
+            for quarter, label in enumerate(QUARTER_LABELS, start=1)
+        ]
+    return [
+        Schedule(str(label), month in sub.months)
+        for month, label in enumerate(MONTH_ABBREVIATIONS, start=1)
+    ]
+
+
+def _number(*parts: int | None) -> str:
+    return ".".join("?" if part is None else str(part) for part in parts)
+
+
+def build_tree(
+    decree: ParsedDecree, accepted: set[str] | frozenset[str] = frozenset()
+) -> PreviewTree:
+    """The preview of ``decree``; findings whose key is in ``accepted`` are marked accepted."""
+    seen: Counter[tuple[str, int | None, str, str]] = Counter()
+    findings: list[FindingView] = []
+    for index, finding in enumerate(decree.findings, start=1):
+        identity = (finding.kind, finding.line, finding.message, finding.chosen)
+        key = finding_key(finding, seen[identity])
+        seen[identity] += 1
+        findings.append(
+            FindingView(
+                key=key, finding=finding, accepted=key in accepted, anchor=f"temuan-{index}"
+            )
+        )
+
+    # line → (rank, target); a higher rank wins, the first item of a rank keeps the line.
+    targets: dict[int, tuple[int, object]] = {}
+
+    def claim(line: int | None, rank: int, target: object) -> None:
+        if line is None:
+            return
+        current = targets.get(line)
+        if current is None or current[0] < rank:
+            targets[line] = (rank, target)
+
+    areas: list[AreaView] = []
+    for area in decree.areas:
+        area_view = AreaView(area)
+        areas.append(area_view)
+        claim(area.line, 1, area_view)
+        for activity in area.activities:
+            activity_view = ActivityView(activity.number, activity.name, activity.line)
+            area_view.activities.append(activity_view)
+            claim(activity.line, 2, activity_view)
+            for sub in activity.sub_activities:
+                sub_view = SubView(
+                    path=_number(area.number, activity.number, sub.number),
+                    data=sub,
+                    schedule=_schedule(decree, sub),
+                    extras=[
+                        (str(EXTRA_LABELS[name]), getattr(sub, name))
+                        for name in EXTRA_FIELDS
+                        if getattr(sub, name)
+                    ],
+                )
+                activity_view.subs.append(sub_view)
+                claim(sub.line, 4, sub_view)
+                for indicator in sub.indicators:
+                    claim(indicator.line, 3, sub_view)
+
+    other: list[FindingView] = []
+    for view in findings:
+        target = targets.get(view.finding.line) if view.finding.line is not None else None
+        if target is None:
+            other.append(view)
+        else:
+            target[1].findings.append(view)
+    return PreviewTree(
+        areas=areas,
+        findings=findings,
+        other_findings=other,
+        quarterly=decree.schedule == "quarter",
+    )
+
+
+# -- the differences to the saved plan ----------------------------------------------------------
+
+LEVEL_LABELS = {
+    "area": _("Area"),
+    "activity": _("Kegiatan"),
+    "sub_activity": _("Sub kegiatan"),
+    "indicator": _("Indikator"),
+    "plan": _("Keputusan"),
+}
+_LEVEL_MODELS = {
+    "area": PlanArea,
+    "activity": Activity,
+    "sub_activity": SubActivity,
+    "indicator": Indicator,
+    "plan": ActionPlan,
+}
+LONG_VALUE = 300
+
+
+@dataclass
+class DiffRow:
+    level: str
+    path: str
+    title: str
+    changes: list[tuple[str, str, str]]  # (field, before, after) of a changed item
+
+
+def _field_label(level: str, name: str) -> str:
+    model = _LEVEL_MODELS.get(level)
+    try:
+        label = str(model._meta.get_field(name).verbose_name) if model else name
+    except FieldDoesNotExist:
+        label = name
+    return label[:1].upper() + label[1:]
+
+
+def _shown(value) -> str:
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return str(_("ya")) if value else str(_("tidak"))
+    if isinstance(value, list):
+        parts = [
+            " ".join(str(v) for v in (item.get("label"), item.get("text")) if v)
+            if isinstance(item, dict)
+            else str(item)
+            for item in value
+        ]
+        value = ", ".join(parts) if all(len(p) < 12 for p in parts) else "; ".join(parts)
+    text = " ".join(str(value).split())
+    return text if len(text) <= LONG_VALUE else text[: LONG_VALUE - 1] + "…"
+
+
+def diff_rows(items) -> list[DiffRow]:
+    """The diff items of one kind (added, removed or changed) for the page."""
+    rows = []
+    for item in items:
+        values = item.after if item.after is not None else item.before
+        if item.level == "plan":
+            title = _field_label("plan", item.path)
+            changes = [(title, _shown(item.before), _shown(item.after))]
+            rows.append(DiffRow(str(LEVEL_LABELS["plan"]), "", title, changes))
+            continue
+        values = values or {}
+        title = _shown(values.get("name") or values.get("text"))
+        changes = []
+        if item.before is not None and item.after is not None:
+            changes = [
+                (
+                    _field_label(item.level, name),
+                    _shown(item.before.get(name)),
+                    _shown(item.after.get(name)),
+                )
+                for name in item.fields
+            ]
+        rows.append(
+            DiffRow(str(LEVEL_LABELS.get(item.level, item.level)), item.path, title, changes)
+        )
+    return rows
