@@ -36,6 +36,34 @@ MONTH_ABBREVIATIONS = [
 ]
 
 
+# The quarter headers of a quarterly plan (TW I … TW IV) and their full names.
+QUARTER_ABBREVIATIONS = [
+    pgettext_lazy("singkatan triwulan", "TW I"),
+    pgettext_lazy("singkatan triwulan", "TW II"),
+    pgettext_lazy("singkatan triwulan", "TW III"),
+    pgettext_lazy("singkatan triwulan", "TW IV"),
+]
+QUARTER_NAMES = [
+    pgettext_lazy("triwulan", "Triwulan I"),
+    pgettext_lazy("triwulan", "Triwulan II"),
+    pgettext_lazy("triwulan", "Triwulan III"),
+    pgettext_lazy("triwulan", "Triwulan IV"),
+]
+
+
+def period_headers(plan: ActionPlan) -> list:
+    """The schedule's column headers: JAN … DES, or TW I … TW IV for a quarterly plan."""
+    if plan.schedule_kind == ActionPlan.Schedule.QUARTER:
+        return QUARTER_ABBREVIATIONS
+    return MONTH_ABBREVIATIONS
+
+
+def period_names(schedule_kind: str) -> list[str]:
+    if schedule_kind == ActionPlan.Schedule.QUARTER:
+        return [str(name) for name in QUARTER_NAMES]
+    return [str(MONTHS[month]) for month in range(1, 13)]
+
+
 def load_plan_tree(plan: ActionPlan) -> ActionPlan:
     """Fetch the whole tree and the findings of ``plan`` in a fixed number of queries."""
     prefetch_related_objects(
@@ -76,7 +104,8 @@ class LampiranRow:
     activity: Activity | None = None
     activity_rowspan: int = 1
     sub_activity: SubActivity | None = None
-    months: tuple[bool, ...] = (False,) * 12
+    months: tuple[bool, ...] = (False,) * 12  # one per period: 12 months or 4 quarters
+    schedule_kind: str = ActionPlan.Schedule.MONTH
     # Set by attach_findings(): the row's HTML id and the findings on its source lines.
     anchor: str = ""
     findings: list[ImportFinding] = field(default_factory=list)
@@ -99,22 +128,25 @@ class LampiranRow:
 
     @property
     def month_cells(self) -> list[tuple[str, bool]]:
-        """(full month name, due) for each month, January first; the name is for screen readers."""
-        return [(str(MONTHS[month]), due) for month, due in enumerate(self.months, start=1)]
+        """(full period name, due) for each month or quarter, the first first; the name is for
+        screen readers."""
+        return list(zip(period_names(self.schedule_kind), self.months, strict=True))
 
 
 def lampiran_rows(plan: ActionPlan) -> list[LampiranRow]:
     """The rows of the Lampiran table for a plan whose tree is prefetched."""
     rows: list[LampiranRow] = []
+    kind = plan.schedule_kind
+    empty = (False,) * (4 if kind == ActionPlan.Schedule.QUARTER else 12)
     for area in plan.areas.all():
         area_rows: list[LampiranRow] = []
         activities = list(area.activities.all())
         if not activities:
-            area_rows.append(LampiranRow())
+            area_rows.append(LampiranRow(months=empty, schedule_kind=kind))
         for activity in activities:
             subs = list(activity.sub_activities.all())
             if not subs:
-                area_rows.append(LampiranRow(activity=activity))
+                area_rows.append(LampiranRow(activity=activity, months=empty, schedule_kind=kind))
                 continue
             for index, sub in enumerate(subs):
                 area_rows.append(
@@ -123,7 +155,8 @@ def lampiran_rows(plan: ActionPlan) -> list[LampiranRow]:
                         activity=activity,
                         activity_rowspan=len(subs),
                         sub_activity=sub,
-                        months=tuple(sub.is_due(month) for month in range(1, 13)),
+                        months=sub.periods(kind),
+                        schedule_kind=kind,
                     )
                 )
         area_rows[0].area = area

@@ -257,7 +257,24 @@ class SubActivity(models.Model):
         self.schedule = months_to_mask(months)
 
     def is_due(self, month: int) -> bool:
+        """Scheduled in ``month``, for a monthly plan (bit 0 = January)."""
         return bool(self.schedule & (1 << (month - 1)))
+
+    @property
+    def quarters(self) -> list[int]:
+        """The quarters (1-4) of a quarterly plan's sub-activity (bit 0 = TW I)."""
+        return [quarter for quarter in range(1, 5) if self.schedule & (1 << (quarter - 1))]
+
+    def is_due_in_month(self, month: int, schedule_kind: str) -> bool:
+        """Scheduled in ``month``: that month in a monthly plan, its quarter in a quarterly one."""
+        if schedule_kind == ActionPlan.Schedule.QUARTER:
+            return bool(self.schedule & (1 << ((month - 1) // 3)))
+        return self.is_due(month)
+
+    def periods(self, schedule_kind: str) -> tuple[bool, ...]:
+        """Due or not for each period of the plan: 12 months, or 4 quarters."""
+        count = 4 if schedule_kind == ActionPlan.Schedule.QUARTER else 12
+        return tuple(bool(self.schedule & (1 << index)) for index in range(count))
 
 
 class Indicator(models.Model):

@@ -13,7 +13,12 @@ from django.views.decorators.http import require_POST
 from renaksi.access.policy import APPROVE_PLAN, CHANGE_PLAN, get_plan_for_user, plans_visible_to
 
 from .forms import PicForm
-from .lampiran import MONTH_ABBREVIATIONS, attach_findings, lampiran_rows, load_plan_tree
+from .lampiran import (
+    attach_findings,
+    lampiran_rows,
+    load_plan_tree,
+    period_headers,
+)
 from .models import ImportFinding, SubActivity
 from .services import PlanError, approve_plan, assign_pics, confirm_finding, unit_people
 from .work import my_work, parse_month, today_for, years_with_work
@@ -53,7 +58,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "plan": plan,
             "rows": rows,
-            "month_headers": MONTH_ABBREVIATIONS,
+            "month_headers": period_headers(plan),
             "findings": findings,
             "open_finding_count": len(open_findings),
             # Most serious first: (severity, label, number still open).
@@ -116,7 +121,6 @@ def my_work_view(request: HttpRequest) -> HttpResponse:
             "years": years_with_work(request.user),
             "due_count": sum(len(w.due) for w in work),
             "total_count": sum(len(w.due) + len(w.not_due) for w in work),
-            "month_headers": MONTH_ABBREVIATIONS,
         },
     )
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from renaksi.access.policy import grants_for, sub_activities_assigned_to
 
+from .lampiran import period_headers
 from .models import ActionPlan, Indicator, SubActivity
 
 _MONTH = re.compile(r"^(20\d\d)-(0[1-9]|1[0-2])$")
@@ -54,7 +55,18 @@ def my_work(user, year: int, month: int) -> list[PlanWork]:
     for sub in subs:
         plan = sub.activity.area.plan
         work = by_plan.setdefault(plan.pk, PlanWork(plan))
-        (work.due if sub.is_due(month) else work.not_due).append(sub)
+        due = sub.is_due_in_month(month, plan.schedule_kind)
+        # The chips of the page: (label, due, the chosen month's period).
+        current = (
+            (month - 1) // 3 if plan.schedule_kind == ActionPlan.Schedule.QUARTER else month - 1
+        )
+        sub.period_chips = [
+            (label, scheduled, index == current)
+            for index, (label, scheduled) in enumerate(
+                zip(period_headers(plan), sub.periods(plan.schedule_kind), strict=True)
+            )
+        ]
+        (work.due if due else work.not_due).append(sub)
     return list(by_plan.values())
 
 
