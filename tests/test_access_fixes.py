@@ -154,6 +154,14 @@ def test_no_grant_outside_the_units_one_manages(world, actor, code):
     assert not UnitRole.objects.filter(unit=unit, user__in=[user, someone]).exists()
 
 
+@pytest.mark.parametrize("actor", ["national_viewer", "province_reviewer", "steering"])
+def test_reading_a_unit_is_not_managing_it(world, actor):
+    user, unit = world.users[actor], world.units["6107"]
+    assert grantable_roles(user, unit) == []
+    with pytest.raises(PermissionDenied):
+        grant_role(user, unit, world.users["someone"], "viewer")
+
+
 def test_the_pages_refuse_a_grant_outside_ones_units(client, world):
     client.force_login(world.users["unit_admin"])
     for code in ("61", "6101"):
