@@ -12,8 +12,10 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from renaksi.access.models import UnitRole
-from renaksi.access.policy import VIEW_PLAN, forget_grants
+from renaksi.access.policy import APPROVE_PLAN, VIEW_PLAN, forget_grants
 from renaksi.access.services import AccessError, grant_role, grantable_roles, invite_user
+from renaksi.teams.models import Position, TeamMember
+from renaksi.teams.services import MemberData, TeamError, add_member, update_member
 
 from .permission_world import build_world
 
@@ -218,3 +220,43 @@ def test_the_page_explains_a_refused_self_grant_and_a_refused_role(client, world
     # and the regencies stay closed to the province's administrator
     plan = world.plans["6107"]
     assert client.get(reverse("plans:detail", args=[plan.pk])).status_code == 404
+
+
+# -- a place in the Tim RB grants rights too: no one links their own account ---------------
+
+
+def test_an_admin_cannot_put_themselves_in_the_team(world):
+    admin, team = world.users["unit_admin"], world.teams["6107"]
+    data = MemberData(name="", user=admin, position=Position.PENGARAH_KETUA.value)
+    TeamMember.objects.filter(team=team, position=Position.PENGARAH_KETUA).delete()
+    before = TeamMember.objects.count()
+    with pytest.raises(TeamError, match="akun Anda sendiri") as error:
+        add_member(admin, team, data)
+    assert error.value.field == "user"
+    member = TeamMember.objects.get(user=world.users["agent"])
+    with pytest.raises(TeamError, match="akun Anda sendiri"):
+        update_member(admin, member, MemberData(name="x", user=admin, position=member.position))
+    assert TeamMember.objects.count() == before
+    assert TeamMember.objects.get(pk=member.pk).user == world.users["agent"]
+    forget_grants(admin)
+    assert not admin.has_perm(APPROVE_PLAN, world.plans["6107"])
+
+
+def test_an_entry_already_linked_to_oneself_can_still_be_edited(world):
+    admin, team = world.users["unit_admin"], world.teams["6107"]
+    member = TeamMember.objects.create(
+        team=team, user=admin, name="Admin", position=Position.AGEN_PERUBAHAN
+    )
+    update_member(
+        admin, member, MemberData(name="Admin Satker", user=admin, position=member.position)
+    )
+    assert TeamMember.objects.get(pk=member.pk).name == "Admin Satker"
+
+
+def test_the_member_form_does_not_offer_ones_own_account(client, world):
+    admin, team = world.users["unit_admin"], world.teams["6107"]
+    client.force_login(admin)
+    form = client.get(reverse("teams:member_add", args=[team.pk])).context["form"]
+    offered = {value for value, _label in form.fields["user"].choices if value}
+    assert str(world.users["agent"].pk) in {str(value) for value in offered}
+    assert str(admin.pk) not in {str(value) for value in offered}

@@ -69,11 +69,16 @@ def units_managed_by(user: User | AnonymousUser) -> QuerySet[Unit]:
     return units.filter(pk__in=sorted(grants.admin_units))
 
 
-def team_people(team: ReformTeam, *, keep: User | None = None) -> QuerySet[User]:
+def team_people(
+    team: ReformTeam, *, keep: User | None = None, actor: User | AnonymousUser | None = None
+) -> QuerySet[User]:
     """Accounts a member entry may link to: people of the team's unit (a role there or a place
-    in one of its teams). ``keep``: an account already linked, kept even if it left the unit
+    in one of its teams), except ``actor`` (no one links their own account: a place in the
+    team grants rights). ``keep``: an account already linked, kept even if it left the unit
     or was deactivated, so that editing the entry's other fields does not fail on it."""
     people = unit_people(team.unit_id)
+    if actor is not None and actor.pk is not None:
+        people = people.exclude(pk=actor.pk)
     if keep is not None:
         people = User.objects.filter(Q(pk__in=people.values("pk")) | Q(pk=keep.pk)).order_by(
             "first_name", "username"
@@ -135,14 +140,14 @@ def add_member(actor: User | AnonymousUser, team: ReformTeam, data: MemberData) 
     if not actor.has_perm(CHANGE_TEAM, team):
         raise PermissionDenied
     member = TeamMember(team=team)
-    return _save_member(member, data, linked_before=None)
+    return _save_member(member, data, linked_before=None, actor=actor)
 
 
 def update_member(actor: User | AnonymousUser, member: TeamMember, data: MemberData) -> TeamMember:
     """Change a member entry: the person, their NIP and office, or their place in the team."""
     if not actor.has_perm(CHANGE_TEAM, member.team):
         raise PermissionDenied
-    return _save_member(member, data, linked_before=member.user)
+    return _save_member(member, data, linked_before=member.user, actor=actor)
 
 
 def remove_member(actor: User | AnonymousUser, member: TeamMember) -> int:
@@ -157,8 +162,17 @@ def remove_member(actor: User | AnonymousUser, member: TeamMember) -> int:
         return release_pic_assignments(linked, member.team.unit_id) if linked else 0
 
 
-def _save_member(member: TeamMember, data: MemberData, *, linked_before: User | None):
+def _save_member(member: TeamMember, data: MemberData, *, linked_before: User | None, actor):
     team = member.team
+    if data.user is not None and data.user != linked_before and data.user.pk == actor.pk:
+        raise TeamError(
+            _(
+                "Anda tidak dapat menautkan akun Anda sendiri ke Tim RB: kedudukan di tim "
+                "memberi hak (misalnya menyetujui rencana aksi). Minta administrator lain atau "
+                "administrator sistem."
+            ),
+            "user",
+        )
     name = " ".join(data.name.split())
     if not name and data.user is not None:
         name = data.user.get_full_name() or data.user.get_username()

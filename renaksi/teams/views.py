@@ -160,7 +160,7 @@ def _member_form_page(request, team: ReformTeam, member: TeamMember | None) -> H
             "position": member.position,
             "change_area": member.change_area_id,
         }
-    people = team_people(team, keep=member.user if member is not None else None)
+    people = team_people(team, keep=member.user if member is not None else None, actor=request.user)
     form = MemberForm(request.POST or None, initial=initial, people=people)
     if request.method == "POST" and form.is_valid():
         try:
