@@ -102,7 +102,7 @@ def text_plans():
     return {"small": parse_decree(SMALL.encode()), "bengkayang": parse_decree(bengkayang_bytes())}
 
 
-FORMATS = ("xlsx",)
+FORMATS = ("xlsx", "docx")
 SOURCES = {"small": SMALL, "bengkayang": BENGKAYANG}
 CASES = [(f, d) for f in FORMATS for d in SOURCES]
 
@@ -572,3 +572,121 @@ def test_xlsx_with_10000_rows_reads_in_seconds(ten_thousand_rows):
     print(f"\n10,000-row XLSX ({len(data) // 1024} KB) read in {elapsed:.2f} s")
     assert elapsed < 20
     assert len([r for r in doc.rows if r.cells[3].startswith(tuple("123456789"))]) == 10_000
+
+
+# -- DOCX ----------------------------------------------------------------------------------
+
+
+def test_docx_positions_tables_and_pages(built):
+    doc = read_document(built[("docx", "bengkayang")])
+    assert doc.positions[doc.body[0][0]].paragraph == 1
+    assert {r.position.table for r in doc.rows} == set(range(1, 9))  # one table per page
+    starts = [r.position.table for r in doc.rows if r.page_start]
+    assert starts == list(range(2, 9))
+    first = doc.rows[0]
+    assert first.cell_refs[:2] == ("1", "2")
+    assert first.cell_position(1) == Position(table=1, row=1, cell=2)
+
+
+def test_docx_merged_cells_are_blank_after_their_first_grid_position(built):
+    data = built[("docx", "bengkayang")]
+    xml = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode()
+    assert "<w:vMerge/>" in xml and 'w:gridSpan w:val="12"' in xml
+    doc = read_document(data)
+    header = doc.rows[0]
+    assert header.cells[5] == "PELAKSANAAN (BULAN)"
+    assert header.cells[6:17] == [""] * 11
+
+
+def docx_with_table(rows: list[list[str]], before=("KEPUTUSAN X",), after=("Ditetapkan di X",)):
+    from docx import Document
+
+    document = Document()
+    for line in before:
+        document.add_paragraph(line)
+    width = max(len(r) for r in rows)
+    table = document.add_table(rows=len(rows), cols=width)
+    for i, cells in enumerate(rows):
+        for j, text in enumerate(cells):
+            table.rows[i].cells[j].text = text
+    for line in after:
+        document.add_paragraph(line)
+    return document, table
+
+
+HEADER = ["NO", "AREA PERUBAHAN", "KEGIATAN", "SUB KEGIATAN", "INDIKATOR KEBERHASILAN", "JAN"]
+
+
+def test_docx_cell_paragraphs_are_joined_by_newlines_and_shading_is_a_mark():
+    document, table = docx_with_table(
+        [HEADER, ["1", "Manajemen Perubahan", "1 K;", "1 S;", "", ""]]
+    )
+    cell = table.rows[1].cells[4]
+    cell.paragraphs[0].text = "1 Indikator satu;"
+    cell.add_paragraph("2 Indikator dua;")
+    files.shade(table.rows[1].cells[5])
+    doc = read_document(files.docx_bytes(document))
+    row = doc.rows[1]
+    assert row.cells[4] == "1 Indikator satu;\n2 Indikator dua;"
+    assert row.filled == frozenset({5})
+    assert row.position == Position(table=1, row=2)
+
+
+def test_docx_soft_line_breaks_split_body_lines():
+    document, _ = docx_with_table([HEADER])
+    paragraph = document.paragraphs[0]
+    paragraph.add_run().add_break()
+    paragraph.add_run("NOMOR 7 TAHUN 2023")
+    doc = read_document(files.docx_bytes(document))
+    assert [line for _, line in doc.body] == ["KEPUTUSAN X", "NOMOR 7 TAHUN 2023"]
+    assert {doc.positions[n] for n, _ in doc.body} == {Position(paragraph=1)}
+    assert [line for _, line in doc.closing] == ["Ditetapkan di X"]
+
+
+def test_docx_automatic_numbering_is_written_out():
+    from docx import Document
+
+    document = Document()
+    document.add_paragraph("Menimbang :")
+    document.add_paragraph("bahwa perlu menetapkan rencana aksi;", style="List Number")
+    document.add_paragraph("bahwa perlu keputusan;", style="List Number")
+    table = document.add_table(rows=1, cols=len(HEADER))
+    for j, text in enumerate(HEADER):
+        table.rows[0].cells[j].text = text
+    doc = read_document(files.docx_bytes(document))
+    lines = [line for _, line in doc.body]
+    assert lines[1:] == ["1. bahwa perlu menetapkan rencana aksi;", "2. bahwa perlu keputusan;"]
+
+
+def test_docx_body_table_before_the_lampiran_is_read_as_lines():
+    from docx import Document
+
+    document = Document()
+    layout = document.add_table(rows=1, cols=3)
+    for j, text in enumerate(["Menimbang", ":", "a. bahwa satu;\nb. bahwa dua;"]):
+        layout.rows[0].cells[j].text = text
+    table = document.add_table(rows=1, cols=len(HEADER))
+    for j, text in enumerate(HEADER):
+        table.rows[0].cells[j].text = text
+    doc = read_document(files.docx_bytes(document))
+    assert [line for _, line in doc.body] == ["Menimbang : a. bahwa satu;", "b. bahwa dua;"]
+    assert doc.positions[doc.body[0][0]] == Position(table=1, row=1)
+    assert doc.rows[0].position.table == 2
+
+
+def test_docx_without_a_table_is_a_clear_error():
+    from docx import Document
+
+    document = Document()
+    document.add_paragraph("KEPUTUSAN KOMISI PEMILIHAN UMUM KABUPATEN X NOMOR 1 TAHUN 2023")
+    with pytest.raises(DecreeError, match="Tidak ada tabel Lampiran di dokumen Word"):
+        read_document(files.docx_bytes(document))
+
+
+def test_docx_in_another_language_is_a_clear_error():
+    english = ["No", "Change area", "Activity", "Sub-activity", "Success indicator", "Jan"]
+    document, _ = docx_with_table([english, ["1", "Change management", "Plan", "Team", "SK", ""]])
+    with pytest.raises(DecreeError) as error:
+        read_document(files.docx_bytes(document))
+    assert "bahasa Inggris" in error.value.message
+    assert error.value.position == Position(table=1, row=1)
