@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "axes",
     "renaksi.teams",
     "renaksi.access",
+    "renaksi.audit",
 ]
 
 MIDDLEWARE = [

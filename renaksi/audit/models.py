@@ -1,0 +1,78 @@
+"""The audit trail: one ``LogEntry`` per change made by a workflow (see services.record)."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+# The dotted action codes written today, with what they mean for people.
+ACTION_LABELS = {
+    "plan.imported": _("Rencana aksi diimpor dari keputusan"),
+    "plan.replaced": _("Rencana aksi diganti dengan keputusan lain"),
+    "plan.approval_reset": _("Persetujuan rencana aksi dibatalkan oleh impor ulang"),
+    "plan.approved": _("Rencana aksi disetujui Tim Pengarah"),
+    "plan.reopened": _("Rencana aksi dibuka kembali"),
+    "plan.finding_confirmed": _("Temuan impor dikonfirmasi"),
+    "plan.pic_assigned": _("Penanggung jawab sub kegiatan diubah"),
+}
+
+
+class LogEntry(models.Model):
+    """Something a workflow changed: the actor (none for a system job), a dotted action code,
+    the unit and plan it concerns, the object itself, and the values before and after."""
+
+    actor = models.ForeignKey(
+        "auth.User",
+        verbose_name=_("pelaku"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Kosong: dijalankan oleh sistem (mis. perintah manage.py)."),
+    )
+    action = models.CharField(_("tindakan"), max_length=100)
+    unit = models.ForeignKey(
+        "units.Unit",
+        verbose_name=_("satuan kerja"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    plan = models.ForeignKey(
+        "plans.ActionPlan",
+        verbose_name=_("rencana aksi"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="log_entries",
+    )
+    object_type = models.ForeignKey(
+        ContentType,
+        verbose_name=_("jenis objek"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    object_id = models.CharField(_("id objek"), max_length=64, blank=True)
+    object_repr = models.CharField(_("objek"), max_length=300, blank=True)
+    data = models.JSONField(_("data"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    created_at = models.DateTimeField(_("waktu"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("catatan audit")
+        verbose_name_plural = _("jejak audit")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["plan", "created_at"], name="audit_plan_time"),
+            models.Index(fields=["created_at"], name="audit_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
+
+    @property
+    def action_label(self) -> str:
+        return str(ACTION_LABELS.get(self.action, self.action))
