@@ -12,8 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from renaksi.access.policy import APPROVE_PLAN, CHANGE_PLAN
+from renaksi.audit.models import LogEntry
+from renaksi.audit.services import build, record
 
 from .models import ActionPlan, ImportFinding, SubActivity
+
+# The longest reason accepted for reopening a plan.
+REOPEN_REASON_MAX_LENGTH = 2000
 
 
 class PlanError(Exception):
@@ -32,15 +37,26 @@ def confirm_finding(user: User | AnonymousUser, finding: ImportFinding) -> Impor
     """Record that ``user`` has reviewed ``finding``: sets ``confirmed_by`` and ``confirmed_at``.
 
     The first confirmation wins: confirming twice (a double click, two reviewers at once)
-    raises ``FindingAlreadyConfirmed`` and leaves the first record as it was.
+    raises ``FindingAlreadyConfirmed`` and leaves the first record as it was. Recorded in the
+    audit trail (``plan.finding_confirmed``).
     """
     if not user.has_perm(CHANGE_PLAN, finding.plan):
         raise PermissionDenied
     now = timezone.now()
-    # A conditional UPDATE, so two concurrent confirmations cannot both win.
-    updated = ImportFinding.objects.filter(pk=finding.pk, confirmed_at__isnull=True).update(
-        confirmed_by=user, confirmed_at=now
-    )
+    with transaction.atomic():
+        # A conditional UPDATE, so two concurrent confirmations cannot both win.
+        updated = ImportFinding.objects.filter(pk=finding.pk, confirmed_at__isnull=True).update(
+            confirmed_by=user, confirmed_at=now
+        )
+        if updated:
+            record(
+                user,
+                "plan.finding_confirmed",
+                plan=finding.plan,
+                obj=finding,
+                kind=finding.kind,
+                message=finding.message,
+            )
     if not updated:
         finding.refresh_from_db(fields=["confirmed_by", "confirmed_at"])
         raise FindingAlreadyConfirmed(_("Temuan ini sudah dikonfirmasi sebelumnya."))
@@ -53,6 +69,7 @@ def approve_plan(user: User | AnonymousUser, plan: ActionPlan) -> ActionPlan:
     """The Tim Pengarah approves a draft plan: it becomes ``ditetapkan``.
 
     Open findings of an error severity block approval; a plan already set is refused.
+    Recorded in the audit trail (``plan.approved``).
     """
     if not user.has_perm(APPROVE_PLAN, plan):
         raise PermissionDenied
@@ -61,12 +78,67 @@ def approve_plan(user: User | AnonymousUser, plan: ActionPlan) -> ActionPlan:
     if plan.findings.filter(severity=ImportFinding.Severity.ERROR, confirmed_at=None).exists():
         raise PlanError(_("Masih ada temuan impor berjenis kesalahan yang belum dikonfirmasi."))
     now = timezone.now()
-    updated = ActionPlan.objects.filter(pk=plan.pk, status=ActionPlan.Status.DRAFT).update(
-        status=ActionPlan.Status.DITETAPKAN, approved_by=user, approved_at=now
-    )
-    if not updated:
-        raise PlanError(_("Rencana aksi ini sudah disetujui."))
+    with transaction.atomic():
+        updated = ActionPlan.objects.filter(pk=plan.pk, status=ActionPlan.Status.DRAFT).update(
+            status=ActionPlan.Status.DITETAPKAN, approved_by=user, approved_at=now
+        )
+        if not updated:
+            raise PlanError(_("Rencana aksi ini sudah disetujui."))
+        record(
+            user,
+            "plan.approved",
+            plan=plan,
+            obj=plan,
+            before={"status": ActionPlan.Status.DRAFT},
+            after={"status": ActionPlan.Status.DITETAPKAN, "approved_at": now},
+        )
     plan.status, plan.approved_by, plan.approved_at = ActionPlan.Status.DITETAPKAN, user, now
+    return plan
+
+
+def reopen_plan(user: User | AnonymousUser, plan: ActionPlan, reason: str) -> ActionPlan:
+    """The Tim Pengarah withdraws its approval of a plan so that it can be changed again.
+
+    The plan goes back to ``draft`` and loses ``approved_by``/``approved_at``; the approval
+    it had and ``reason`` (required) are kept in the audit trail (``plan.reopened``). Only
+    whoever may approve the plan may reopen it (``APPROVE_PLAN``). A re-import
+    (``renaksi.importer.services.import_decree(..., replace=True)``) of an approved plan is
+    refused until it has been reopened.
+    """
+    if not user.has_perm(APPROVE_PLAN, plan):
+        raise PermissionDenied
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise PlanError(_("Tuliskan alasan membuka kembali rencana aksi ini."))
+    if len(reason) > REOPEN_REASON_MAX_LENGTH:
+        raise PlanError(
+            _("Alasan terlalu panjang (%(length)s karakter); batasnya %(limit)s karakter.")
+            % {"length": len(reason), "limit": REOPEN_REASON_MAX_LENGTH}
+        )
+    if plan.status != ActionPlan.Status.DITETAPKAN:
+        raise PlanError(_("Hanya rencana aksi yang sudah ditetapkan yang dapat dibuka kembali."))
+    with transaction.atomic():
+        current = ActionPlan.objects.select_for_update().get(pk=plan.pk)
+        if current.status != ActionPlan.Status.DITETAPKAN:
+            raise PlanError(_("Rencana aksi ini sudah dibuka kembali."))
+        before = {
+            "status": current.status,
+            "approved_by": current.approved_by_id,
+            "approved_at": current.approved_at,
+        }
+        ActionPlan.objects.filter(pk=plan.pk).update(
+            status=ActionPlan.Status.DRAFT, approved_by=None, approved_at=None
+        )
+        record(
+            user,
+            "plan.reopened",
+            plan=plan,
+            obj=plan,
+            reason=reason,
+            before=before,
+            after={"status": ActionPlan.Status.DRAFT, "approved_by": None, "approved_at": None},
+        )
+    plan.status, plan.approved_by, plan.approved_at = ActionPlan.Status.DRAFT, None, None
     return plan
 
 
@@ -84,7 +156,8 @@ def assign_pics(user: User | AnonymousUser, plan: ActionPlan, pics: dict[int, Us
     """Set the PIC of sub-activities of ``plan`` (``{sub-activity id: user or None}``).
 
     Only the plan's administrator; every PIC must belong to the plan's unit. One transaction;
-    returns the number of sub-activities changed.
+    returns the number of sub-activities changed. Each change is recorded in the audit trail
+    (``plan.pic_assigned``, with the PIC before and after).
     """
     if not user.has_perm(CHANGE_PLAN, plan):
         raise PermissionDenied
@@ -97,13 +170,25 @@ def assign_pics(user: User | AnonymousUser, plan: ActionPlan, pics: dict[int, Us
             )
     subs = SubActivity.objects.filter(activity__area__plan=plan, pk__in=list(pics))
     changed = []
+    entries = []
     for sub in subs:
         new = pics[sub.pk]
         if sub.pic_id != (new.pk if new else None):
+            entries.append(
+                build(
+                    user,
+                    "plan.pic_assigned",
+                    plan=plan,
+                    obj=sub,
+                    before={"pic": sub.pic_id},
+                    after={"pic": new.pk if new else None},
+                )
+            )
             sub.pic = new
             changed.append(sub)
     if len(subs) != len(pics):
         raise PlanError(_("Sub kegiatan yang dipilih bukan bagian dari rencana aksi ini."))
     with transaction.atomic():
         SubActivity.objects.bulk_update(changed, ["pic"])
+        LogEntry.objects.bulk_create(entries)
     return len(changed)
