@@ -64,12 +64,21 @@ def run(*args):
 # -- the service ---------------------------------------------------------------------------
 
 
-def test_import_creates_the_whole_plan(bengkayang):
-    result = import_decree(bengkayang_bytes(), unit=bengkayang, filename="sk.txt")
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def test_import_creates_the_whole_plan(bengkayang, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        result = import_decree(bengkayang_bytes(), unit=bengkayang, filename="sk.txt")
     assert result.status == "created"
     plan = result.plan
     assert plan.year == 2022
-    assert plan.status == ActionPlan.Status.DITETAPKAN
+    # A decree with a date is still a draft until the Tim Pengarah approves the plan.
+    assert plan.status == ActionPlan.Status.DRAFT
+    assert plan.approved_by is None and plan.approved_at is None
     assert plan.decree_number == "12"
     assert plan.decree_place == "Bengkayang"
     assert plan.decree_date.isoformat() == "2022-04-11"
