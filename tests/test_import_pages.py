@@ -187,6 +187,51 @@ def test_preview_shows_every_finding_at_its_row_with_excerpt_and_position(
     assert checked_keys(page) == []
 
 
+def test_findings_off_the_items_are_shown_where_their_line_is(client, admin, bengkayang):
+    """A table header's finding sits between the items around it; the body's before the
+    table, the closing lines' after it."""
+    client.force_login(admin)
+    upload(client, bengkayang, bengkayang_bytes())
+    page = preview_html(client, bengkayang)
+    decree = parse_decree(bengkayang_bytes())
+    first_item = decree.areas[0].line
+    last_item = decree.areas[-1].activities[-1].sub_activities[-1].line
+    tree_start, tree_end = page.index('id="lampiran"'), page.index('id="temuan-penutup"')
+    item_lines = {
+        line
+        for area in decree.areas
+        for activity in area.activities
+        for sub in activity.sub_activities
+        for line in [area.line, activity.line, sub.line] + [i.line for i in sub.indicators]
+    }
+    shown_lines = {
+        line
+        for area in decree.areas
+        for activity in area.activities
+        for line in [area.line, activity.line] + [sub.line for sub in activity.sub_activities]
+    }
+    placed = {"body": 0, "between": 0, "closing": 0}
+    for finding in decree.findings:
+        if finding.line in item_lines:
+            continue
+        at = page.index(html.escape(finding.message))
+        if finding.line is None or finding.line < first_item:
+            assert at < tree_start, finding
+            placed["body"] += 1
+        elif finding.line > last_item:
+            assert at > tree_end, finding
+            placed["closing"] += 1
+        else:
+            assert tree_start < at < tree_end, finding
+            before = max(line for line in shown_lines if line < finding.line)
+            after = min(line for line in shown_lines if line > finding.line)
+            ref = 'class="line-ref">baris {}</span>'
+            assert page.index(ref.format(before), tree_start) < at, finding
+            assert at < page.index(ref.format(after), tree_start), finding
+            placed["between"] += 1
+    assert all(placed.values()), placed
+
+
 def test_preview_shows_the_schedule_as_a_month_grid(client, admin, bengkayang):
     client.force_login(admin)
     upload(client, bengkayang, bengkayang_bytes())
@@ -334,10 +379,33 @@ def test_save_creates_the_plan_with_its_tree(client, admin, bengkayang, media, c
     assert plan.source_name == "keputusan-12-2022.txt"
     assert plan.source_sha256 == hashlib.sha256(bengkayang_bytes()).hexdigest()
     assert not ImportStaging.objects.exists()
+    # Accepting a finding in the preview is its confirmation, by whoever saved.
+    findings = list(plan.findings.all())
+    assert len(findings) == len(parse_decree(bengkayang_bytes()).findings)
+    assert all(f.confirmed_by == admin and f.confirmed_at for f in findings)
     detail = client.get(response["Location"])
     assert "Rencana aksi disimpan dari keputusan-12-2022.txt" in detail.content.decode()
     download = client.get(reverse("importer:source_file", args=[plan.pk]))
     assert b"".join(download.streaming_content) == bengkayang_bytes()
+
+
+def test_save_is_one_transaction(client, admin, bengkayang, media, commit, monkeypatch):
+    """A failure after the plan is written (confirming the findings) leaves no plan, no file,
+    and the upload still there to try again."""
+
+    def fail(user, finding):
+        raise RuntimeError("gagal di tengah")
+
+    monkeypatch.setattr("renaksi.importer.views.confirm_finding", fail)
+    client.raise_request_exception = True
+    client.force_login(admin)
+    upload(client, bengkayang, bengkayang_bytes())
+    page = preview_html(client, bengkayang)
+    with pytest.raises(RuntimeError), commit():
+        save(client, bengkayang, page, offered_keys(page))
+    assert ActionPlan.objects.count() == 0
+    assert ImportStaging.objects.count() == 1
+    assert no_files_left(media)
 
 
 def test_save_uses_the_chosen_reading(client, admin, bengkayang):
@@ -466,6 +534,36 @@ def test_reimport_shows_the_differences_and_updates_in_place(client, admin, beng
     changed = [pk for pk in subs_after if subs_after[pk] != subs_before[pk]]
     assert len(changed) == 1
     assert subs_after[changed[0]].startswith("Melakukan pemantauan pelaksanaan Rencana Aksi")
+
+
+def test_reimport_keeps_the_confirmations_of_findings_still_there(
+    client, admin, bengkayang, commit
+):
+    client.force_login(admin)
+    upload(client, bengkayang, bengkayang_bytes())
+    page = preview_html(client, bengkayang)
+    with commit():
+        save(client, bengkayang, page, offered_keys(page))
+    plan = ActionPlan.objects.get()
+    first = {(f.kind, f.line, f.message): f.confirmed_at for f in plan.findings.all()}
+    assert first and all(first.values())
+
+    upload(client, bengkayang, changed_bengkayang())
+    page = preview_html(client, bengkayang)
+    again = parse_decree(changed_bengkayang()).findings
+    offered = offered_keys(page)
+    assert len(offered) < len(again)  # the ones confirmed before need no second look
+    assert page.count("Sudah dikonfirmasi pada rencana aksi yang ada oleh sekretariat") == (
+        len(again) - len(offered)
+    )
+    with commit():
+        response = save(client, bengkayang, page, offered)
+    assert response.status_code == 302
+    after = {(f.kind, f.line, f.message): f.confirmed_at for f in plan.findings.all()}
+    kept = set(after) & set(first)
+    assert len(kept) == len(again) - len(offered)
+    assert all(after[identity] == first[identity] for identity in kept)
+    assert all(after.values())
 
 
 def test_reupload_of_the_same_file_says_nothing_changes(client, admin, bengkayang, commit):

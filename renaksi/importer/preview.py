@@ -3,8 +3,9 @@
 ``build_tree(decree)`` turns a ``ParsedDecree`` (plain data from renaksi/lib/decree) into areas
 → activities → sub-activities for the template, and pairs every finding with the item built
 from its source line (a sub-activity before its indicators, before its activity, before its
-area). Findings that belong to no item (the decree's body, a table header) stay in
-``PreviewTree.other_findings``.
+area). A finding on a line no item comes from (a table header, a line merged into the row
+above) goes ``between`` the items around it; those before the table (the decree's body) and
+after it (the closing lines) are ``PreviewTree.other_findings`` and ``closing_findings``.
 
 A finding is identified across readings by ``finding_key()``: the same finding read again
 gets the same key, while a finding whose message or chosen reading changed gets a new one (so
@@ -14,6 +15,7 @@ an acceptance is never carried over to a reading the user has not seen).
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -57,11 +59,24 @@ SEVERITY_LABELS = dict(ImportFinding.Severity.choices)
 ACCEPTABLE = ("info", "warning")
 
 
-def finding_key(finding: Finding, occurrence: int = 0) -> str:
+def finding_key(finding, occurrence: int = 0) -> str:
+    """The key of a finding (a parser ``Finding`` or a saved ``ImportFinding``): the n-th
+    (``occurrence``) of the findings with the same kind, line, message and chosen reading."""
     raw = "\x1f".join(
         [finding.kind, str(finding.line or ""), finding.message, finding.chosen, str(occurrence)]
     )
     return hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+
+def keyed(findings) -> list[tuple[str, object]]:
+    """(key, finding) for each finding, in order."""
+    seen: Counter[tuple] = Counter()
+    result = []
+    for finding in findings:
+        identity = (finding.kind, finding.line, finding.message, finding.chosen)
+        result.append((finding_key(finding, seen[identity]), finding))
+        seen[identity] += 1
+    return result
 
 
 @dataclass
@@ -70,6 +85,8 @@ class FindingView:
     finding: Finding
     accepted: bool = False
     anchor: str = ""
+    # Who confirmed the same finding on the saved plan (a re-import keeps that confirmation).
+    confirmed_by: str = ""
     # Set by the view: the bound form field of the finding's choice (radio buttons).
     choice_field: object = None
 
@@ -94,7 +111,7 @@ class FindingView:
 
     @property
     def acceptable(self) -> bool:
-        return self.finding.severity in ACCEPTABLE
+        return self.finding.severity in ACCEPTABLE and not self.confirmed_by
 
     @property
     def blocking(self) -> bool:
@@ -114,6 +131,7 @@ class SubView:
     schedule: list[Schedule]
     extras: list[tuple[str, str]]
     findings: list[FindingView] = field(default_factory=list)
+    between: list[FindingView] = field(default_factory=list)  # just before this item
 
 
 @dataclass
@@ -123,6 +141,7 @@ class ActivityView:
     line: int
     subs: list[SubView] = field(default_factory=list)
     findings: list[FindingView] = field(default_factory=list)
+    between: list[FindingView] = field(default_factory=list)
 
 
 @dataclass
@@ -130,13 +149,15 @@ class AreaView:
     data: AreaData
     activities: list[ActivityView] = field(default_factory=list)
     findings: list[FindingView] = field(default_factory=list)
+    between: list[FindingView] = field(default_factory=list)
 
 
 @dataclass
 class PreviewTree:
     areas: list[AreaView]
     findings: list[FindingView]  # all of them, in source order
-    other_findings: list[FindingView]  # those not at an item of the table
+    other_findings: list[FindingView]  # before the table's first item (the decree's body)
+    closing_findings: list[FindingView]  # after its last item (the closing lines)
     quarterly: bool
 
     def count(self, severity: str) -> int:
@@ -161,6 +182,10 @@ class PreviewTree:
     @property
     def info_keys(self) -> list[str]:
         return [f.key for f in self.findings if f.severity == "info"]
+
+    @property
+    def confirmed_count(self) -> int:
+        return sum(1 for f in self.findings if f.confirmed_by)
 
     @property
     def unaccepted(self) -> list[FindingView]:
@@ -188,27 +213,35 @@ def _number(*parts: int | None) -> str:
 
 
 def build_tree(
-    decree: ParsedDecree, accepted: set[str] | frozenset[str] = frozenset()
+    decree: ParsedDecree,
+    accepted: set[str] | frozenset[str] = frozenset(),
+    confirmed: dict[str, str] | None = None,
 ) -> PreviewTree:
-    """The preview of ``decree``; findings whose key is in ``accepted`` are marked accepted."""
-    seen: Counter[tuple[str, int | None, str, str]] = Counter()
+    """The preview of ``decree``; findings whose key is in ``accepted`` are marked accepted,
+    those in ``confirmed`` (key → who) as confirmed on the saved plan already."""
+    confirmed = confirmed or {}
     findings: list[FindingView] = []
-    for index, finding in enumerate(decree.findings, start=1):
-        identity = (finding.kind, finding.line, finding.message, finding.chosen)
-        key = finding_key(finding, seen[identity])
-        seen[identity] += 1
+    for index, (key, finding) in enumerate(keyed(decree.findings), start=1):
         findings.append(
             FindingView(
-                key=key, finding=finding, accepted=key in accepted, anchor=f"temuan-{index}"
+                key=key,
+                finding=finding,
+                accepted=key in accepted,
+                anchor=f"temuan-{index}",
+                confirmed_by=confirmed.get(key, "") if finding.severity in ACCEPTABLE else "",
             )
         )
 
     # line → (rank, target); a higher rank wins, the first item of a rank keeps the line.
     targets: dict[int, tuple[int, object]] = {}
+    # (line, item) of every area, activity and sub-activity in document order.
+    order: list[tuple[int, object]] = []
 
-    def claim(line: int | None, rank: int, target: object) -> None:
+    def claim(line: int | None, rank: int, target: object, ordered: bool = True) -> None:
         if line is None:
             return
+        if ordered:
+            order.append((line, target))
         current = targets.get(line)
         if current is None or current[0] < rank:
             targets[line] = (rank, target)
@@ -236,19 +269,32 @@ def build_tree(
                 activity_view.subs.append(sub_view)
                 claim(sub.line, 4, sub_view)
                 for indicator in sub.indicators:
-                    claim(indicator.line, 3, sub_view)
+                    claim(indicator.line, 3, sub_view, ordered=False)
 
-    other: list[FindingView] = []
+    # A finding on a line no item comes from (a table header, a line merged into the row
+    # above) is shown where that line is: before the first item that comes after it.
+    lines, running = [], 0
+    for line, _item in order:
+        running = max(running, line)
+        lines.append(running)
+    body: list[FindingView] = []
+    closing: list[FindingView] = []
     for view in findings:
-        target = targets.get(view.finding.line) if view.finding.line is not None else None
-        if target is None:
-            other.append(view)
-        else:
+        line = view.finding.line
+        target = targets.get(line) if line is not None else None
+        if target is not None:
             target[1].findings.append(view)
+        elif line is None or not order or line < lines[0]:
+            body.append(view)
+        elif line > lines[-1]:
+            closing.append(view)
+        else:
+            order[bisect_right(lines, line)][1].between.append(view)
     return PreviewTree(
         areas=areas,
         findings=findings,
-        other_findings=other,
+        other_findings=body,
+        closing_findings=closing,
         quarterly=decree.schedule == "quarter",
     )
 

@@ -23,12 +23,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
@@ -43,13 +45,20 @@ from renaksi.lib.decree.formats import sniff
 from renaksi.lib.decree.model import DecreeError
 from renaksi.lib.decree.source import MAX_BYTES
 from renaksi.plans.models import ActionPlan
+from renaksi.plans.services import FindingAlreadyConfirmed, confirm_finding
 from renaksi.units.models import Unit
 
 from . import services
 from .forms import DecreeUploadForm, ReviewForm, TruncatingUploadHandler, describe_error
 from .models import ImportStaging
-from .preview import build_tree, diff_rows
+from .preview import build_tree, diff_rows, keyed
 
+FORMAT_LABELS = {
+    "text": gettext_lazy("Teks"),
+    "xlsx": gettext_lazy("Excel (XLSX)"),
+    "docx": gettext_lazy("Word (DOCX)"),
+    "pdf": gettext_lazy("PDF"),
+}
 CONTENT_TYPES = {
     "text": "text/plain; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -74,6 +83,21 @@ def _unit_for_import(user, unit_pk: int) -> Unit:
 def _staging(user, unit: Unit) -> ImportStaging | None:
     """The user's own upload for the unit: stagings are private to their uploader."""
     return ImportStaging.objects.filter(user=user, unit=unit).first()
+
+
+def _confirmed(plan: ActionPlan | None) -> dict[str, str]:
+    """Key → who, of the findings confirmed on the saved plan (one query)."""
+    if plan is None:
+        return {}
+    findings = plan.findings.filter(confirmed_at__isnull=False).select_related("confirmed_by")
+    return {
+        key: (
+            finding.confirmed_by.get_full_name() or finding.confirmed_by.get_username()
+            if finding.confirmed_by
+            else _("(pengguna dihapus)")
+        )
+        for key, finding in keyed(findings.order_by("line", "id"))
+    }
 
 
 def _plan_version(plan: ActionPlan | None) -> str:
@@ -172,7 +196,11 @@ def _render_preview(request, unit, staging, *, form=None, preview=None, error=""
                 status=status,
             )
     accepted = set(form.cleaned_data["terima"]) if form is not None and form.is_bound else None
-    tree = build_tree(preview.decree, set(staging.accepted) if accepted is None else accepted)
+    tree = build_tree(
+        preview.decree,
+        set(staging.accepted) if accepted is None else accepted,
+        _confirmed(preview.existing),
+    )
     review = ReviewForm(
         tree=tree,
         initial={"berkas": staging.sha256, "rencana": _plan_version(preview.existing)},
@@ -186,6 +214,9 @@ def _render_preview(request, unit, staging, *, form=None, preview=None, error=""
             "staging": staging,
             "preview": preview,
             "decree": preview.decree,
+            "format_label": FORMAT_LABELS.get(
+                preview.decree.source_format, preview.decree.source_format
+            ),
             "counts": preview.decree.counts(),
             "tree": tree,
             "form": review,
@@ -209,7 +240,7 @@ def _render_preview(request, unit, staging, *, form=None, preview=None, error=""
 def _review_form(request, unit, staging):
     """The posted review form, bound to the reading the user was shown."""
     preview = services.preview_import(staging.content, unit=unit, choices=staging.choices)
-    tree = build_tree(preview.decree, set(staging.accepted))
+    tree = build_tree(preview.decree, set(staging.accepted), _confirmed(preview.existing))
     return preview, tree, ReviewForm(request.POST, tree=tree)
 
 
@@ -280,7 +311,7 @@ def save(request: HttpRequest, unit_pk: int) -> HttpResponse:
     accepted = set(form.cleaned_data["terima"])
     staging.accepted = sorted(accepted)
     staging.save(update_fields=["accepted"])
-    tree = build_tree(shown.decree, accepted)
+    tree = build_tree(shown.decree, accepted, _confirmed(shown.existing))
     if tree.error_count or shown.refusal:
         return _render_preview(
             request,
@@ -304,21 +335,23 @@ def save(request: HttpRequest, unit_pk: int) -> HttpResponse:
             % {"count": len(tree.unaccepted)},
         )
     try:
-        result = services.import_decree(
-            staging.content,
-            unit=unit,
-            filename=staging.original_name,
-            replace=shown.existing is not None,
-            user=request.user,
-            choices=staging.choices,
-        )
+        with transaction.atomic():
+            result = services.import_decree(
+                staging.content,
+                unit=unit,
+                filename=staging.original_name,
+                replace=shown.existing is not None,
+                user=request.user,
+                choices=staging.choices,
+            )
+            confirmed = _confirm_accepted(request.user, result.plan, accepted)
+            staging.delete()
     except DecreeError as exc:
         return _render_preview(
             request, unit, staging, form=form, preview=shown, error=describe_error(exc)
         )
     except services.ImportRefused as exc:
         return _render_preview(request, unit, staging, form=form, preview=shown, error=exc.message)
-    staging.delete()
     counts = result.decree.counts()
     text = {
         "created": _("Rencana aksi disimpan dari %(name)s"),
@@ -329,15 +362,34 @@ def save(request: HttpRequest, unit_pk: int) -> HttpResponse:
     }.get(result.status, _("Rencana aksi disimpan dari %(name)s")) % {"name": staging.original_name}
     messages.success(
         request,
-        _("%(text)s: %(areas)s area, %(activities)s kegiatan, %(subs)s sub kegiatan.")
+        _(
+            "%(text)s: %(areas)s area, %(activities)s kegiatan, %(subs)s sub kegiatan; "
+            "%(confirmed)s temuan dikonfirmasi."
+        )
         % {
             "text": text,
             "areas": counts["areas"],
             "activities": counts["activities"],
             "subs": counts["sub_activities"],
+            "confirmed": confirmed,
         },
     )
     return redirect("plans:detail", pk=result.plan.pk)
+
+
+def _confirm_accepted(user, plan: ActionPlan, accepted: set[str]) -> int:
+    """Record the findings the user accepted in the preview as confirmed by them."""
+    confirmed = 0
+    findings = plan.findings.filter(confirmed_at__isnull=True).order_by("line", "id")
+    for key, finding in keyed(findings):
+        if key in accepted:
+            finding.plan = plan
+            try:
+                confirm_finding(user, finding)
+            except FindingAlreadyConfirmed:
+                continue  # someone confirmed it in the meantime: theirs stands
+            confirmed += 1
+    return confirmed
 
 
 @login_required
