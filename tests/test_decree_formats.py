@@ -7,6 +7,7 @@ cells and the whitespace of wrapped lines), and the parser the text's plan.
 """
 
 import io
+import statistics
 import time
 import zipfile
 
@@ -102,7 +103,7 @@ def text_plans():
     return {"small": parse_decree(SMALL.encode()), "bengkayang": parse_decree(bengkayang_bytes())}
 
 
-FORMATS = ("xlsx", "docx")
+FORMATS = ("xlsx", "docx", "pdf")
 SOURCES = {"small": SMALL, "bengkayang": BENGKAYANG}
 CASES = [(f, d) for f in FORMATS for d in SOURCES]
 
@@ -598,6 +599,21 @@ def test_docx_merged_cells_are_blank_after_their_first_grid_position(built):
     assert header.cells[6:17] == [""] * 11
 
 
+def test_docx_text_left_in_a_continued_vertical_merge_is_not_repeated():
+    cells = ["1", "Manajemen Perubahan", "1 K;", "1 S;", "1 I;", "√"]
+    more = ["", "", "", "2 S;", "2 I;", "√"]
+    document, table = docx_with_table([HEADER, cells, more])
+    from docx.table import _Cell
+
+    table.rows[1].cells[1].merge(table.rows[2].cells[1])
+    continued = table.rows[2]._tr.tc_lst[1]
+    assert continued.vMerge == "continue"
+    _Cell(continued, table).add_paragraph("Manajemen Perubahan")  # left behind by an editor
+    doc = read_document(files.docx_bytes(document))
+    assert doc.rows[1].cells[1] == "Manajemen Perubahan"
+    assert doc.rows[2].cells[1] == ""
+
+
 def docx_with_table(rows: list[list[str]], before=("KEPUTUSAN X",), after=("Ditetapkan di X",)):
     from docx import Document
 
@@ -674,6 +690,16 @@ def test_docx_body_table_before_the_lampiran_is_read_as_lines():
     assert doc.rows[0].position.table == 2
 
 
+def test_docx_title_row_above_the_header_is_a_body_line():
+    title = ["RENCANA AKSI TAHUN 2023", "", "", "", "", ""]
+    cells = ["1", "Manajemen Perubahan", "1 K;", "1 S;", "1 I;", "√"]
+    document, _ = docx_with_table([title, HEADER, cells])
+    doc = read_document(files.docx_bytes(document))
+    assert doc.body[-1][1] == "RENCANA AKSI TAHUN 2023"
+    assert doc.positions[doc.body[-1][0]] == Position(table=1, row=1)
+    assert doc.rows[0].cells[0] == "NO" and doc.rows[0].position == Position(table=1, row=2)
+
+
 def test_docx_without_a_table_is_a_clear_error():
     from docx import Document
 
@@ -690,3 +716,107 @@ def test_docx_in_another_language_is_a_clear_error():
         read_document(files.docx_bytes(document))
     assert "bahasa Inggris" in error.value.message
     assert error.value.position == Position(table=1, row=1)
+
+
+# -- PDF -----------------------------------------------------------------------------------
+
+
+def test_pdf_positions_pages_and_rows(built):
+    doc = read_document(built[("pdf", "bengkayang")])
+    pages = sorted({r.position.page for r in doc.rows})
+    assert len(pages) >= 8  # one table page per text page, or more
+    starts = [r for r in doc.rows if r.page_start]
+    assert [r.position.page for r in starts] == pages[1:]
+    assert all(r.position.row == 1 for r in starts)
+    body_positions = [doc.positions[n] for n, _ in doc.body]
+    assert body_positions[0].page == 1 and body_positions[0].line == 1
+    # The header repeated on every page is kept as a header row.
+    headers = [r for r in doc.rows if r.cells[0] == "NO"]
+    assert len(headers) == 8
+
+
+def test_pdf_line_breaks_in_a_cell_are_kept_and_wrapped_lines_joined():
+    long = "Tersedianya dokumen " + "monitoring pelaksanaan rencana aksi " * 6 + "di unit kerja;"
+    page = [
+        [*HEADER, "FEB", "MAR", "APR", "MEI", "JUN", "JUL", "AGT", "SEP", "OKT", "NOV", "DES"],
+        ["1", "Manajemen Perubahan", "1 Kegiatan;", long, "1 Satu;\n2 Dua;", "√"] + [""] * 11,
+    ]
+    source = files.Layout(["KEPUTUSAN X"], [], [page], ["Ditetapkan di X"])
+    doc = read_document(files.pdf_bytes(files.build_pdf_html(source)))
+    cells = doc.rows[1].cells
+    assert cells[4] == "1 Satu;\n2 Dua;"
+    assert cells[3] == long  # wrapped over several lines in the PDF, one text again
+
+
+def test_bengkayang_pdf_reads_well_under_a_second(built):
+    data = built[("pdf", "bengkayang")]
+    read_document(data)  # the libraries are loaded once
+    times = []
+    for _ in range(5):
+        started = time.perf_counter()
+        read_document(data)
+        times.append(time.perf_counter() - started)
+    print(f"\nBengkayang PDF read: median {statistics.median(times) * 1000:.0f} ms, {times}")
+    assert statistics.median(times) < 1.0
+
+
+def test_pdf_table_without_rules_is_read_by_its_header(text_plans):
+    data = files.pdf_from_text(SMALL, rules=False)
+    doc = read_document(data)
+    assert any(f.kind == "pdf_text_strategy" for f in doc.findings)
+    assert plan(parse_decree(data)) == plan(text_plans["small"])
+
+
+def test_a_scanned_pdf_is_a_clear_error():
+    with pytest.raises(DecreeError) as error:
+        read_document(files.scanned_pdf())
+    assert error.value.message.startswith("PDF ini hasil pindaian (gambar) tanpa lapisan teks")
+    assert error.value.position == Position(page=1)
+
+
+def test_a_scanned_page_among_text_pages_is_a_finding(small_layout):
+    scan = files.scanned_pdf()
+    import pypdfium2
+
+    # The small decree, then a page that is only a picture.
+    document = pypdfium2.PdfDocument(files.pdf_from_text(SMALL))
+    document.import_pages(pypdfium2.PdfDocument(scan))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    doc = read_document(buffer.getvalue())
+    finding = next(f for f in doc.findings if f.kind == "scanned_page")
+    assert finding.position == Position(page=len(document))
+    assert table_rows(doc) == table_rows(read_text(SMALL))
+
+
+def test_a_password_protected_pdf_is_a_clear_error():
+    import pypdfium2
+
+    data = files.encrypted_pdf("rahasia")
+    # The file is a real encrypted PDF: it opens with its password.
+    opened = pypdfium2.PdfDocument(data, password="rahasia")
+    assert opened[0].get_textpage().get_text_range() == "KEPUTUSAN RAHASIA"
+    with pytest.raises(DecreeError, match="dilindungi kata sandi"):
+        read_document(data)
+
+
+def test_a_truncated_pdf_is_a_clear_error(built):
+    data = built[("pdf", "small")]
+    with pytest.raises(DecreeError, match="terpotong"):
+        read_document(data[: len(data) * 2 // 3])
+
+
+def test_a_pdf_with_broken_insides_is_a_clear_error():
+    with pytest.raises(DecreeError, match="Berkas PDF rusak"):
+        read_document(b"%PDF-1.7\nnot a pdf at all\n%%EOF\n")
+
+
+def test_a_pdf_in_another_language_is_a_clear_error():
+    english = ["No", "Change area", "Activity", "Sub-activity", "Success indicator", "Jan"]
+    source = files.Layout(
+        ["DECREE"], [], [[english, ["1", "Change management", "", "", "", ""]]], []
+    )
+    with pytest.raises(DecreeError) as error:
+        read_document(files.pdf_bytes(files.build_pdf_html(source)))
+    assert "bahasa Inggris" in error.value.message
+    assert error.value.position.page == 2  # the builder starts the Lampiran on a new page

@@ -314,7 +314,7 @@ def read_docx(data: bytes) -> SourceDocument:
             None,
         )
         raise no_table_error("dokumen Word", english, Position(table=tables[0].number))
-    _, first_col = first.header()
+    header_index, first_col = first.header()
     lampiran = [first]
     for table in tables[tables.index(first) + 1 :]:
         if table.header() is not None or table.width == first.width:
@@ -342,7 +342,10 @@ def read_docx(data: bytes) -> SourceDocument:
                     row = PendingRow([text.strip()], Position(paragraph=number))
                     asm.rows.append(row)
             else:
-                _table_rows(asm, item, first_col, page_start=item is not first)
+                skip = header_index if item is first else 0
+                # Rows above the header in the first table (a title row) are body lines.
+                asm.body.extend(line for line in _table_lines(item) if line.position.row <= skip)
+                _table_rows(asm, item, first_col, page_start=item is not first, skip=skip)
             if item is last:
                 state = "closing"
         else:
@@ -380,10 +383,14 @@ def _table_lines(table: _Table) -> list[Line]:
     return lines
 
 
-def _table_rows(asm: Assembler, table: _Table, first_col: int, page_start: bool) -> None:
+def _table_rows(
+    asm: Assembler, table: _Table, first_col: int, page_start: bool, skip: int = 0
+) -> None:
     width = table.width
     refs = tuple(str(i + 1) for i in range(first_col, width))
     for index, cells in enumerate(table.rows):
+        if index < skip:
+            continue
         position = Position(table=table.number, row=index + 1)
         left = [c for c in cells[:first_col] if c.strip()]
         cells = (cells + [""] * (width - len(cells)))[first_col:]
