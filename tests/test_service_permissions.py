@@ -60,6 +60,7 @@ class Case:
     call: Callable  # (world, actor, code)
     state: Callable  # (world, code) -> what must not change when refused
     allowed: frozenset[str]  # who may, on Bengkayang; on Sambas only the superuser
+    setup: Callable = lambda world, code: None
 
 
 def member(world, code) -> TeamMember:
@@ -102,6 +103,15 @@ CASES = [
         lambda w, actor, code: plans.approve_plan(actor, plan(w, code)),
         lambda w, code: plan(w, code).status,
         frozenset({"steering", "superuser"}),
+    ),
+    Case(
+        "plans.reopen_plan",
+        lambda w, actor, code: plans.reopen_plan(actor, plan(w, code), "Salah ketik di lampiran"),
+        lambda w, code: plan(w, code).status,
+        frozenset({"steering", "superuser"}),
+        setup=lambda w, code: ActionPlan.objects.filter(pk=w.plans[code].pk).update(
+            status=ActionPlan.Status.DITETAPKAN
+        ),
     ),
     Case(
         "plans.assign_pics",
@@ -203,6 +213,7 @@ def expected_allowed(case: Case, code: str) -> set[str]:
 def test_a_service_refuses_whoever_lacks_the_right(world, case, code):
     refused = [actor for actor in ACTORS if actor not in expected_allowed(case, code)]
     assert refused
+    case.setup(world, code)
     for name in refused:
         actor = world.users[name] or AnonymousUser()
         before = case.state(world, code)
@@ -217,6 +228,7 @@ def test_a_service_refuses_whoever_lacks_the_right(world, case, code):
     ids=lambda value: value.name if isinstance(value, Case) else value,
 )
 def test_a_service_lets_whoever_holds_the_right(world, case, actor):
+    case.setup(world, "6107")
     before = case.state(world, "6107")
     case.call(world, world.users[actor], "6107")
     assert case.state(world, "6107") != before
