@@ -12,6 +12,7 @@ from django.utils import timezone
 from renaksi.importer.services import ImportRefused, import_decree, preview_import
 from renaksi.plans.models import Activity, ImportFinding, Indicator, PlanArea, SubActivity
 
+from .decree_samples import bengkayang_bytes
 from .import_support import base_tree, decree_bytes, find, make_units, tree_snapshot
 
 
@@ -288,3 +289,62 @@ def test_dry_run_command_prints_the_diff_against_the_saved_plan(unit, tmp_path):
     out = StringIO()
     call_command("import_decree", str(path), "--unit", "6107", "--dry-run", "--json", stdout=out)
     assert "diff" not in json.loads(out.getvalue())
+
+
+# -- what the parser gives beyond the tree ----------------------------------------------------
+
+
+def test_a_reading_choice_reaches_the_parser_and_is_applied_to_the_same_file(unit):
+    plan = import_decree(bengkayang_bytes(), unit=unit, filename="sk.txt").plan
+    inferred = plan.findings.get(kind="area_inferred")
+    assert inferred.choice_key == "area:182" and inferred.chosen == "infer"
+    assert [value for value, _label in inferred.options] == ["infer", "keep"]
+    assert inferred.position == {"line": 182} and inferred.excerpt
+    assert plan.areas.filter(number=7).exists()
+    kept_area = plan.areas.get(number=6)
+
+    choices = {"area:182": "keep"}
+    preview = preview_import(bengkayang_bytes(), unit=unit, choices=choices)
+    assert ("area", "7") in paths(preview.diff.removed) and preview.refusal is None
+    # Without replace the same file is simply unchanged; with it, the new reading applies.
+    again = import_decree(bengkayang_bytes(), unit=unit, filename="sk.txt", choices=choices)
+    assert again.status == "unchanged"
+    result = import_decree(
+        bengkayang_bytes(), unit=unit, filename="sk.txt", replace=True, choices=choices
+    )
+    assert result.status == "replaced"
+    assert not plan.areas.filter(number=7).exists()
+    assert plan.areas.get(number=6).pk == kept_area.pk
+    assert plan.findings.get(kind="area_inferred", choice_key="area:182").chosen == "keep"
+
+
+def test_quarterly_schedules_and_extra_columns_are_written_and_compared(unit, monkeypatch):
+    import renaksi.importer.services as services
+    from renaksi.lib.decree.parser import parse_decree
+
+    extra = {"pic": "Subbag Hukum", "target": "1 dokumen", "budget": "Rp 5.000.000"}
+
+    def parse(data, *, choices=None):
+        decree = parse_decree(data, choices=choices)
+        decree.schedule = "quarter"
+        for area in decree.areas:
+            for act in area.activities:
+                for sub in act.sub_activities:
+                    sub.quarters = {1, 3} if b"revisi" not in data else {2}
+                    sub.months = set()
+                    for name, value in extra.items():
+                        setattr(sub, name, value)
+        return decree
+
+    monkeypatch.setattr(services, "parse_decree", parse)
+    plan = import_decree(decree_bytes(), unit=unit, filename="v1.txt").plan
+    assert plan.schedule_kind == "quarter"
+    sub = find(plan, "1.1.1")
+    assert sub.schedule == 0b101
+    assert (sub.pic_text, sub.target_text, sub.budget_text) == tuple(extra.values())
+
+    diff = preview_import(decree_bytes(signer="revisi"), unit=unit).diff
+    first = next(item for item in diff.changed if item.path == "1.1.1")
+    assert first.fields == ["schedule"]
+    assert (first.before["schedule"], first.after["schedule"]) == (["TW I", "TW III"], ["TW II"])
+    assert first.after["pic_text"] == "Subbag Hukum"

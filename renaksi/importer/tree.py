@@ -657,22 +657,28 @@ def sync_findings(plan: ActionPlan, new_findings: list[ImportFinding]) -> int:
     # Confirmed ones first in each bucket, so that a confirmation is kept whenever it can be.
     for finding in sorted(old_findings, key=lambda f: f.confirmed_at is None):
         saved[(finding.kind, finding.message)].append(finding)
-    kept, inserts = [], []
+    kept, updates, inserts = [], [], []
     for finding in new_findings:
         bucket = saved.get((finding.kind, finding.message))
         if bucket:
             old = bucket.popleft()
-            for name in FINDING_FIELDS:
-                setattr(old, name, getattr(finding, name))
             kept.append(old)
+            changed = False
+            for name in FINDING_FIELDS:
+                value = getattr(finding, name)
+                if getattr(old, name) != value:
+                    setattr(old, name, value)
+                    changed = True
+            if changed:
+                updates.append(old)
         else:
             finding.plan = plan
             inserts.append(finding)
     stale = [finding.pk for bucket in saved.values() for finding in bucket]
     if stale:
         ImportFinding.objects.filter(pk__in=stale).delete()
-    if kept:
-        ImportFinding.objects.bulk_update(kept, FINDING_FIELDS, batch_size=500)
+    if updates:
+        ImportFinding.objects.bulk_update(updates, FINDING_FIELDS, batch_size=500)
     if inserts:
         ImportFinding.objects.bulk_create(inserts, batch_size=500)
     return sum(1 for finding in kept if finding.confirmed_at is not None)
