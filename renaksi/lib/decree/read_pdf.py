@@ -53,7 +53,7 @@ from .read_common import (
 from .source import SourceDocument
 from .text import MONTH_LABELS, MONTHS_ID
 
-MAX_PAGES = 300
+MAX_PAGES = 200
 MAX_SEGMENTS_PER_PAGE = 200_000
 _HEADER_ROWS = 3
 _MIN_COLUMNS = 5
