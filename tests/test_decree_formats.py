@@ -410,7 +410,7 @@ def test_xlsx_indicators_one_per_line_keep_their_line_breaks(small_layout):
     assert texts == [i.text for i in flattened.areas[0].activities[0].sub_activities[0].indicators]
 
 
-def test_xlsx_months_marked_by_fill_colour(small_layout):
+def test_xlsx_months_marked_by_fill_colour(small_layout, text_plans):
     data = files.xlsx_bytes(files.build_xlsx(small_layout, fill_marks=True))
     doc = read_document(data)
     rows = [r for r in doc.rows if r.cells[0] == "3"]
@@ -418,6 +418,15 @@ def test_xlsx_months_marked_by_fill_colour(small_layout):
     assert "√" not in rows[0].cells
     # Area 3 is marked in MAR and APR: the 8th and 9th cells (NO … INDIKATOR, then JAN).
     assert rows[0].filled == frozenset({7, 8})
+    assert plan(parse_decree(data)) == plan(text_plans["small"])
+
+
+def test_docx_months_marked_by_shading(small_layout, text_plans):
+    data = files.docx_bytes(files.build_docx(small_layout, fill_marks=True))
+    doc = read_document(data)
+    assert "√" not in [c for r in doc.rows for c in r.cells]
+    assert next(r for r in doc.rows if r.cells[0] == "3").filled == frozenset({7, 8})
+    assert plan(parse_decree(data)) == plan(text_plans["small"])
 
 
 def test_xlsx_a_white_fill_is_no_mark(small_layout):
