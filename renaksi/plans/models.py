@@ -369,6 +369,20 @@ FINDING_KIND_LABELS = {
     "area_number_inferred": _("Nomor area disimpulkan"),
     "implicit_sub_activity": _("Kegiatan tanpa sub kegiatan"),
     "missing_body": _("Batang tubuh keputusan tidak ada"),
+    # What the XLSX, DOCX and PDF readers notice (renaksi/lib/decree/read_*.py).
+    "body_sheet": _("Batang tubuh dari lembar lain"),
+    "sheet_skipped": _("Lembar tidak dibaca"),
+    "hidden_sheet": _("Lembar tersembunyi"),
+    "second_table": _("Tabel Lampiran lain tidak dibaca"),
+    "outside_table": _("Teks di luar tabel"),
+    "formula_cell": _("Rumus tanpa nilai tersimpan"),
+    "formula_values": _("Nilai rumus dibaca"),
+    "hidden_rows": _("Baris tersembunyi"),
+    "hidden_columns": _("Kolom tersembunyi"),
+    "nested_table": _("Tabel di dalam sel"),
+    "pdf_text_strategy": _("Tabel PDF tanpa garis"),
+    "pdf_text_outside_cells": _("Teks PDF di luar sel"),
+    "scanned_page": _("Halaman hasil pindaian"),
 }
 
 

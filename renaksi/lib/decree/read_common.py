@@ -124,12 +124,13 @@ class Assembler:
 
     def note(
         self,
+        item: Line | PendingRow | None,
         kind: str,
         message: str,
         severity: str = "warning",
-        item: Line | PendingRow | None = None,
         position: Position | None = None,
     ) -> None:
+        """A finding of the reader, about ``item`` (its ordinal becomes the finding's line)."""
         self.findings.append(PendingFinding(kind, message, severity, item, position))
 
     def build(self) -> SourceDocument:

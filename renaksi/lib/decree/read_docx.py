@@ -358,6 +358,7 @@ def read_docx(data: bytes) -> SourceDocument:
     for table in lampiran:
         if table.nested:
             asm.note(
+                None,
                 "nested_table",
                 f"Tabel {table.number} berisi {table.nested} tabel di dalam sel; isinya dibaca "
                 "sebagai baris-baris teks sel itu.",
@@ -366,6 +367,7 @@ def read_docx(data: bytes) -> SourceDocument:
     for kind, item in blocks:
         if kind == "t" and item not in lampiran and item.header() is not None:
             asm.note(
+                None,
                 "second_table",
                 f"Tabel {item.number} juga berjudul kolom tabel Lampiran, tetapi tidak dibaca "
                 "sebagai Lampiran karena terpisah dari tabel Lampiran pertama.",
@@ -409,8 +411,8 @@ def _table_rows(
         asm.rows.append(row)
         if left:
             asm.note(
+                row,
                 "outside_table",
                 f"Teks di kiri kolom NO tabel {table.number} tidak dibaca sebagai sel tabel: "
                 f"'{' '.join(left)[:80]}'.",
-                item=row,
             )

@@ -662,6 +662,7 @@ def read_pdf(data: bytes) -> SourceDocument:
     lampiran = after[: qualifying[-1] + 1]
     if strategy_note:
         asm.note(
+            None,
             "pdf_text_strategy",
             "Tabel Lampiran di PDF ini tidak bergaris: kolom dibaca dari letak judul kolom dan "
             "baris dari jarak antarbaris teks. Periksa pembagian sel dengan teliti.",
@@ -671,6 +672,7 @@ def read_pdf(data: bytes) -> SourceDocument:
     for page in pages:
         if page not in with_text and page.images:
             asm.note(
+                None,
                 "scanned_page",
                 f"Halaman {page.number} hanya berisi gambar (pindaian) tanpa teks; isinya tidak "
                 "terbaca.",
@@ -692,6 +694,7 @@ def _assemble(asm: Assembler, pages: list[_Page], lampiran: list[_Table], first_
         for line in lines:
             if any(_within(line, t.bbox) for t in tables):
                 asm.note(
+                    None,
                     "pdf_text_outside_cells",
                     f"Teks '{line.text[:80]}' di halaman {page.number} berada di dalam tabel "
                     "tetapi di luar sel yang bergaris; dibaca sebagai baris teks tersendiri.",

@@ -262,6 +262,7 @@ def read_xlsx(data: bytes) -> SourceDocument:
     header_row, first_col = headers[table.name]
     if table.hidden:
         asm.note(
+            None,
             "hidden_sheet",
             f"Tabel Lampiran hanya ada di lembar tersembunyi '{table.name}'; lembar itu dibaca. "
             "Pastikan lembar itu memang Lampiran keputusan.",
@@ -269,6 +270,7 @@ def read_xlsx(data: bytes) -> SourceDocument:
         )
     for other in with_table[1:]:
         asm.note(
+            None,
             "second_table",
             f"Lembar '{other.name}' juga berisi tabel Lampiran, tetapi tidak dibaca: satu berkas "
             f"dibaca sebagai satu keputusan, dengan tabel di lembar '{table.name}'.",
@@ -281,6 +283,7 @@ def read_xlsx(data: bytes) -> SourceDocument:
             continue
         if sheet.hidden:
             asm.note(
+                None,
                 "hidden_sheet",
                 f"Lembar tersembunyi '{sheet.name}' tidak dibaca.",
                 "info",
@@ -290,6 +293,7 @@ def read_xlsx(data: bytes) -> SourceDocument:
             asm.body.extend(_lines(sheet, 1, sheet.last_row))
             _note_formulas(asm, sheet, {})
             asm.note(
+                None,
                 "body_sheet",
                 f"Batang tubuh keputusan dibaca dari lembar '{sheet.name}'.",
                 "info",
@@ -297,6 +301,7 @@ def read_xlsx(data: bytes) -> SourceDocument:
             )
         else:
             asm.note(
+                None,
                 "sheet_skipped",
                 f"Lembar '{sheet.name}' tidak dibaca: tidak berisi tabel Lampiran maupun "
                 "batang tubuh keputusan (judul KEPUTUSAN …).",
@@ -362,10 +367,10 @@ def read_xlsx(data: bytes) -> SourceDocument:
     for r in outside:
         texts = [v for c, v in sorted(table.rows[r].items()) if c < first_col]
         asm.note(
+            items.get(r),
             "outside_table",
             f"Teks di kiri tabel Lampiran (sebelum kolom {refs[0]}) tidak dibaca sebagai sel "
             f"tabel: '{' '.join(texts)[:80]}'.",
-            item=items.get(r),
             position=Position(sheet=table.name, row=r),
         )
     _note_formulas(asm, table, items)
@@ -378,6 +383,7 @@ def _note_formulas(asm: Assembler, sheet: _Sheet, items: dict) -> None:
         letter = get_column_letter(c)
         if index == MAX_CELL_FINDINGS:
             asm.note(
+                None,
                 "formula_cell",
                 f"{len(sheet.formula_missing) - index} sel rumus lain tanpa nilai tersimpan di "
                 f"lembar '{sheet.name}' juga dibaca kosong.",
@@ -385,16 +391,17 @@ def _note_formulas(asm: Assembler, sheet: _Sheet, items: dict) -> None:
             )
             break
         asm.note(
+            items.get(r),
             "formula_cell",
             f"Sel {letter}{r} berisi rumus '{formula[:60]}' tanpa nilai tersimpan; sel dibaca "
             "kosong (rumus tidak pernah dihitung oleh Renaksi). Buka berkas di Excel atau "
             "LibreOffice lalu simpan ulang agar nilainya tersimpan, atau ganti rumus dengan "
             "nilainya.",
-            item=items.get(r),
             position=Position(sheet=sheet.name, row=r, column=letter),
         )
     if sheet.formula_count:
         asm.note(
+            None,
             "formula_values",
             f"{sheet.formula_count} sel di lembar '{sheet.name}' berisi rumus; nilai yang "
             "tersimpan di berkas yang dibaca (rumus tidak dihitung ulang).",
@@ -408,10 +415,10 @@ def _note_hidden(asm: Assembler, sheet: _Sheet, items: dict, first_col: int) -> 
     for start, stop in _runs([r for r in sheet.hidden_rows() if r in with_content]):
         span = f"{start}" if start == stop else f"{start}–{stop}"
         asm.note(
+            items.get(start),
             "hidden_rows",
             f"Baris {span} di lembar '{sheet.name}' tersembunyi di Excel, tetapi ikut dibaca; "
             "pastikan baris itu memang bagian dari keputusan.",
-            item=items.get(start),
             position=Position(sheet=sheet.name, row=start),
         )
     used = {c for cells in sheet.rows.values() for c in cells}
@@ -419,6 +426,7 @@ def _note_hidden(asm: Assembler, sheet: _Sheet, items: dict, first_col: int) -> 
     if hidden:
         letters = ", ".join(get_column_letter(c) for c in hidden[:10])
         asm.note(
+            None,
             "hidden_columns",
             f"Kolom {letters} di lembar '{sheet.name}' tersembunyi di Excel, tetapi ikut dibaca "
             "sebagai kolom tabel.",
