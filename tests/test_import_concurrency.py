@@ -19,7 +19,9 @@ from renaksi.units.models import Unit
 
 from .import_support import base_tree, decree_bytes, make_units, tree_snapshot
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# serialized_rollback: the flush after a transactional test would also empty the tables the
+# migrations fill (the 8 change areas) for the tests that run after it.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture(autouse=True)

@@ -216,7 +216,7 @@ def test_confirmations_of_findings_still_present_are_kept(unit):
 
 
 @pytest.fixture(params=["sub_activity", "indicator"])
-def work_model(request, transactional_db):
+def work_model(request):
     """A model that points at the plan tree, as a later realisation or evidence model will
     (created for the test, then dropped: the importer must find it through ``_meta``)."""
     from django.apps import apps
@@ -245,6 +245,9 @@ def work_model(request, transactional_db):
     apps.clear_cache()
 
 
+# A table is created for the test: transactional, and the data the migrations loaded (the
+# change areas) restored afterwards for the tests that follow.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_removed_item_that_carries_work_is_refused(work_model, media):
     level, model = work_model
     unit = make_units()
