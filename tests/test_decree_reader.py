@@ -512,3 +512,15 @@ def test_area_lost_at_a_page_break_found_by_its_topic():
     ]
     finding = next(f for f in decree.findings if f.kind == "area_inferred")
     assert "pokok area 2" in finding.message
+
+
+def test_a_table_error_in_a_spreadsheet_names_the_sheet_and_row():
+    from .decree_files import build_xlsx, layout, xlsx_bytes
+
+    rows = row(activity="1 Kegiatan tanpa area;", sub="1 Sub;", indicator="Ind;", months=(1,))
+    workbook = build_xlsx(layout(decree_text(rows)))
+    with pytest.raises(DecreeError) as error:
+        parse_decree(xlsx_bytes(workbook))
+    assert error.value.position.sheet is not None and error.value.position.row is not None
+    assert str(error.value).startswith(f"lembar '{error.value.position.sheet}' baris ")
+    assert "sebelum area perubahan" in error.value.message

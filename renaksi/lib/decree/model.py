@@ -63,8 +63,10 @@ class DecreeError(Exception):
         self.message = message
         self.line = line
         self.position = position or (Position(line=line) if line else None)
-        where = self.position.describe() if self.position else ""
-        super().__init__(f"{where}: {message}" if where else message)
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}" if self.where else self.message
 
     @property
     def where(self) -> str:

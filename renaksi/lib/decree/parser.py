@@ -41,6 +41,16 @@ def parse_decree(data: bytes | str, *, choices: dict[str, str] | None = None) ->
 
 
 def parse_document(doc: SourceDocument, *, choices: dict[str, str] | None = None) -> ParsedDecree:
+    try:
+        return _parse_document(doc, choices)
+    except DecreeError as error:
+        # The reader's ordinal, told in the terms of the file's format (sheet/row, page …).
+        if error.line is not None and error.line in doc.positions:
+            error.position = doc.positions[error.line]
+        raise
+
+
+def _parse_document(doc: SourceDocument, choices: dict[str, str] | None) -> ParsedDecree:
     body_findings: list[Finding] = []
     try:
         header = parse_body(doc.body)

@@ -92,7 +92,7 @@ def _check_header(decree: ParsedDecree) -> list[Finding]:
 
 
 def _sequence_findings(
-    numbers, what: str, where: str, repeat_severity: str = "warning"
+    numbers, what: str, where: str, repeat_severity: str = "warning", gaps: bool = True
 ) -> list[Finding]:
     """Gaps and repeats in a list of (number, line) as printed."""
     out: list[Finding] = []
@@ -108,7 +108,7 @@ def _sequence_findings(
                     repeat_severity,
                 )
             )
-        elif number > expected:
+        elif number > expected and gaps:
             missing = f"{expected}" if number == expected + 1 else f"{expected}–{number - 1}"
             out.append(
                 Finding(
@@ -132,7 +132,12 @@ def _sequence_findings(
 
 def _check_numbering(decree: ParsedDecree) -> list[Finding]:
     out = _sequence_findings(
-        [(a.number, a.line) for a in decree.areas], "area perubahan", "dalam Lampiran", "error"
+        [(a.number, a.line) for a in decree.areas],
+        "area perubahan",
+        "dalam Lampiran",
+        "error",
+        # Area numbers are the standard ones: an absent area is ``area_missing``, not a gap.
+        gaps=False,
     )
     present = {a.number for a in decree.areas}
     for number, name in STANDARD_CHANGE_AREAS.items():
@@ -204,13 +209,17 @@ def _check_items(decree: ParsedDecree) -> list[Finding]:
                             "indikator keberhasilan.",
                         )
                     )
-                if not sub.months:
+                if not (sub.quarters if decree.schedule == "quarter" else sub.months):
                     out.append(
                         Finding(
                             sub.line,
                             "empty_schedule",
                             f"Sub kegiatan {label} '{shorten(sub.name, 50)}' tidak memiliki "
-                            "tanda √ pada bulan mana pun.",
+                            + (
+                                "tanda pada triwulan mana pun."
+                                if decree.schedule == "quarter"
+                                else "tanda √ pada bulan mana pun."
+                            ),
                         )
                     )
     return out
