@@ -25,6 +25,7 @@ from renaksi.lib.decree.source import MAX_BYTES
 from renaksi.plans.models import ActionPlan, Indicator, SubActivity
 from renaksi.units.models import Unit
 
+from .decree_files import build_docx, build_xlsx, docx_bytes, layout, pdf_from_text, xlsx_bytes
 from .decree_samples import bengkayang_bytes, decree_text, full_plan_rows, row
 
 pytestmark = pytest.mark.django_db
@@ -827,6 +828,49 @@ def test_source_download_for_outsiders_and_missing_files_is_404(client, units, b
     client.force_login(reader)
     plan.source_file.delete(save=True)
     assert client.get(reverse("importer:source_file", args=[plan.pk])).status_code == 404
+
+
+def decree_as(kind: str) -> bytes:
+    source = layout(bengkayang_bytes())
+    if kind == "xlsx":
+        return xlsx_bytes(build_xlsx(source))
+    if kind == "docx":
+        return docx_bytes(build_docx(source))
+    return pdf_from_text(bengkayang_bytes().decode("utf-8"))
+
+
+@pytest.mark.parametrize(
+    ("kind", "content_type"),
+    [
+        ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        ("pdf", "application/pdf"),
+    ],
+)
+def test_every_format_imports_in_the_browser(client, admin, bengkayang, commit, kind, content_type):
+    """Word, Excel and PDF decrees: positions in the format's own terms, saved, downloaded
+    with the type of what they are (the name says nothing: always 'keputusan.txt')."""
+    data = decree_as(kind)
+    decree = parse_decree(data)
+    assert decree.source_format == kind
+    client.force_login(admin)
+    upload(client, bengkayang, data, "keputusan.txt")
+    page = preview_html(client, bengkayang)
+    positioned = [f for f in decree.findings if f.position and f.position.describe()]
+    assert positioned
+    for finding in positioned:
+        assert html.escape(finding.position.describe()) in page
+    # A row ordinal is not a line of the file: items are not labelled "baris N" by it.
+    assert not re.search(r'class="line-ref">baris \d+</span>', page)
+    with commit():
+        response = save(client, bengkayang, page, offered_keys(page))
+    plan = ActionPlan.objects.get()
+    assert response["Location"] == reverse("plans:detail", args=[plan.pk])
+    download = client.get(reverse("importer:source_file", args=[plan.pk]))
+    assert download["Content-Type"] == content_type
+    assert download["X-Content-Type-Options"] == "nosniff"
+    assert download["Content-Disposition"].startswith("attachment;")
+    assert b"".join(download.streaming_content) == data
 
 
 # ---------------------------------------------------------------- the page itself

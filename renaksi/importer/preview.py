@@ -107,7 +107,7 @@ class FindingView:
         position = self.finding.position
         if position is not None and position.describe():
             return position.describe()
-        return f"baris {self.finding.line}" if self.finding.line else ""
+        return str(_("baris %(line)s") % {"line": self.finding.line}) if self.finding.line else ""
 
     @property
     def acceptable(self) -> bool:
@@ -128,6 +128,7 @@ class Schedule:
 class SubView:
     path: str
     data: SubActivityData
+    where: str
     schedule: list[Schedule]
     extras: list[tuple[str, str]]
     findings: list[FindingView] = field(default_factory=list)
@@ -139,6 +140,7 @@ class ActivityView:
     number: int | None
     name: str
     line: int
+    where: str
     subs: list[SubView] = field(default_factory=list)
     findings: list[FindingView] = field(default_factory=list)
     between: list[FindingView] = field(default_factory=list)
@@ -147,6 +149,7 @@ class ActivityView:
 @dataclass
 class AreaView:
     data: AreaData
+    where: str
     activities: list[ActivityView] = field(default_factory=list)
     findings: list[FindingView] = field(default_factory=list)
     between: list[FindingView] = field(default_factory=list)
@@ -208,6 +211,27 @@ def _schedule(decree: ParsedDecree, sub: SubActivityData) -> list[Schedule]:
     ]
 
 
+def _where_function(decree: ParsedDecree):
+    """``where(line)``: an item's place in the source as a person says it. The line is the
+    text's line, or for other formats the reader's row ordinal, which is shown only where its
+    position is known (``lembar 'Lampiran' baris 5``), never as a misleading line number."""
+    positions = dict(getattr(decree, "positions", None) or {})
+    for finding in decree.findings:
+        if finding.line is not None and finding.position is not None:
+            positions.setdefault(finding.line, finding.position)
+    text = decree.source_format == "text"
+
+    def where(line: int | None) -> str:
+        if line is None:
+            return ""
+        position = positions.get(line)
+        if position is not None and position.describe():
+            return position.describe()
+        return str(_("baris %(line)s") % {"line": line}) if text else ""
+
+    return where
+
+
 def _number(*parts: int | None) -> str:
     return ".".join("?" if part is None else str(part) for part in parts)
 
@@ -246,19 +270,23 @@ def build_tree(
         if current is None or current[0] < rank:
             targets[line] = (rank, target)
 
+    where = _where_function(decree)
     areas: list[AreaView] = []
     for area in decree.areas:
-        area_view = AreaView(area)
+        area_view = AreaView(area, where(area.line))
         areas.append(area_view)
         claim(area.line, 1, area_view)
         for activity in area.activities:
-            activity_view = ActivityView(activity.number, activity.name, activity.line)
+            activity_view = ActivityView(
+                activity.number, activity.name, activity.line, where(activity.line)
+            )
             area_view.activities.append(activity_view)
             claim(activity.line, 2, activity_view)
             for sub in activity.sub_activities:
                 sub_view = SubView(
                     path=_number(area.number, activity.number, sub.number),
                     data=sub,
+                    where=where(sub.line),
                     schedule=_schedule(decree, sub),
                     extras=[
                         (str(EXTRA_LABELS[name]), getattr(sub, name))
