@@ -495,6 +495,21 @@ def test_discard_deletes_the_upload(client, admin, bengkayang):
     assert ActionPlan.objects.count() == 0
 
 
+def test_an_upload_that_no_longer_reads_says_why(client, admin, bengkayang):
+    """A staged file the parser now refuses (a newer parser, say): its message, no 500."""
+    ImportStaging.objects.create(
+        user=admin, unit=bengkayang, data=b"bukan keputusan", sha256="0" * 64, original_name="x"
+    )
+    client.force_login(admin)
+    page = preview_html(client, bengkayang)
+    assert "Berkas ini tidak dapat dibaca lagi sebagai keputusan" in page
+    assert reverse("importer:discard", args=[bengkayang.pk]) in page
+    response = client.post(reverse("importer:save", args=[bengkayang.pk]), {"berkas": "0" * 64})
+    assert response.status_code == 200
+    assert "Berkas ini tidak dapat dibaca lagi sebagai keputusan" in response.content.decode()
+    assert ActionPlan.objects.count() == 0
+
+
 def test_preview_without_an_upload_goes_to_the_upload_page(client, admin, bengkayang):
     client.force_login(admin)
     response = client.get(reverse("importer:preview", args=[bengkayang.pk]))
