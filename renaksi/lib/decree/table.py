@@ -409,6 +409,15 @@ class TableParser:
                     line,
                 )
             return None  # heading lines of the Lampiran before its table
+        if is_numbering_row(cells) or (_is_subheading_row(cells) and len(texts) >= 4):
+            self.note(
+                line,
+                "page_furniture",
+                "Baris judul tabel (nomor kolom atau label jadwal) berulang tanpa baris judul "
+                "kolom; tidak dipakai.",
+                "info",
+            )
+            return None
         if len(texts) == 1 and not is_mark(texts[0]):
             single = clean(texts[0])
             if _is_page_furniture(single):
@@ -476,7 +485,10 @@ class TableParser:
         month_start = model.first_period if model.first_period is not None else TEXT_COLUMNS
         texts = [i for i, c in enumerate(cells) if c and not is_mark(c) and i not in trailing]
         marks = [i for i, c in enumerate(cells) if is_mark(c)]
-        last_text = max(texts, default=-1)
+        # Text after the schedule (an extra column pushed right with the row) is not text in
+        # the schedule: only text up to the last schedule column says the row is shifted.
+        last_period = model.last_period if model.last_period is not None else len(cells)
+        last_text = max((i for i in texts if i <= last_period), default=-1)
         if last_text >= month_start:
             excess = last_text - (month_start - 1)
             removed_duplicates = 0
@@ -900,7 +912,16 @@ class TableParser:
                     and not leading_label(text)[1]
                     and _continues(last.text, text, False)
                 ):
-                    last.text = f"{last.text} {text.rstrip(';').strip()}"
+                    # The head of the text ends the last indicator; a list after it goes on.
+                    lead, items = split_numbered_list(
+                        fragment.text, first=self._next_indicator_number(self.sub)
+                    )
+                    head = lead if items else text
+                    last.text = f"{last.text} {_item_text(head)}".strip()
+                    self.sub.indicators.extend(
+                        IndicatorData(text=_item_text(body), line=line, label=lbl)
+                        for lbl, body in items
+                    )
                     owner = "indikator terakhir pada halaman sebelumnya"
                 else:
                     self._add_indicators(line, fragment.text)

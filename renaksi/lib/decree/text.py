@@ -213,20 +213,39 @@ def shorten(text: str, width: int = 60) -> str:
 
 # A list label inside a cell: at the start, or after ";", ":" or a line break.
 _LIST_CANDIDATE = re.compile(
-    r"(?:^|(?<=[;:\n]))[ \t]*(?P<label>\((?P<p>\d{1,2})\)|(?P<n>\d{1,2})[.)]?)[ \t]+(?=[^\s\d])"
+    r"(?:^|(?<=[;:\n])|(?<=\.)(?=[ \t]))[ \t]*"
+    r"(?P<label>\((?P<p>\d{1,2})\)|(?P<n>\d{1,2})[.)]?)[ \t]+"
+    r"(?=[^\s\d]|\d+(?:[.,]\d+)?\s?%)"
 )
 # A punctuated label inside running text: "1. Foo 2. Bar", "1) Foo 2) Bar", "(1) Foo (2) Bar".
 _INLINE_CANDIDATE = re.compile(
     r"(?:^|(?<=\s))(?P<label>\((?P<p>\d{1,2})\)|(?P<n>\d{1,2})[.)])[ \t]+(?=[^\s\d])"
 )
 _BULLET_LINE = re.compile(r"^[ \t]*[-–•●▪◦*·][ \t]+(?=\S)")
+# A bare number inside running text that may be the next label of a list written without
+# separators ("1 Foo 2 Bar"): not a regulation's number ("Nomor 2"), a clause or a year.
+_BARE_CANDIDATE = re.compile(
+    r"(?:^|(?<=\s))(?<!Nomor )(?<!nomor )(?<!No\. )(?<!Pasal )(?<!ayat )(?<!Tahun )(?<!tahun )"
+    r"(?P<label>(?P<n>\d{1,2}))[ \t]+(?=[^\s\d%])(?!%)"
+)
+# Lettered lists at the top of a cell: "a. Foo; b. Bar", "a) Foo b) Bar", "(a) Foo (b) Bar".
+_LETTER_CANDIDATE = re.compile(
+    r"(?:^|(?<=[;:\n])|(?<=\.)(?=[ \t])|(?<=\s))[ \t]*(?P<label>\((?P<p>[a-z])\)|(?P<n>[a-z])[.)])"
+    r"[ \t]+(?=\S)"
+)
+_SEPARATED_LETTER = re.compile(
+    r"(?:^|(?<=[;:\n])|(?<=\.)(?=[ \t]))[ \t]*(?P<label>\((?P<p>[a-z])\)|(?P<n>[a-z])[.)]?)"
+    r"[ \t]+(?=\S)"
+)
 
 
 def _run(pattern: re.Pattern, text: str, first: int) -> list[tuple[int, int, int]]:
     starts: list[tuple[int, int, int]] = []  # (label start, text start, number)
     expected = first
     for match in pattern.finditer(text):
-        number = int(match.group("p") or match.group("n"))
+        groups = match.groupdict()
+        value = groups.get("p") or groups.get("n")
+        number = int(value) if value.isdigit() else ord(value) - ord("a") + 1
         if starts and number == 1:
             break  # a nested list restarts at 1: the rest belongs to the current item
         if number == expected:
@@ -251,17 +270,41 @@ def split_numbered_list(text: str, first: int = 1) -> tuple[str, list[tuple[str,
         # that ends with ":") and with at least two items.
         if len(inline) >= 2 and (inline[0][0] == 0 or text[: inline[0][0]].rstrip().endswith(":")):
             starts = inline
+    if len(starts) < 2 and _LABEL_ONE.match(text):
+        # "1 Foo 2 Bar 3 Baz": a list written without separators or punctuation. Only from
+        # a first item labelled 1, in sequence, and never a regulation's number or a year.
+        bare = _run(_BARE_CANDIDATE, text, first)
+        if len(bare) >= 2 and bare[0][0] == 0:
+            starts = bare
+    if not starts and first == 1 and re.match(r"^[ \t]*\(?a[.)]?[ \t]", text):
+        # A lettered list from the top of the cell: "a. Foo; b. Bar" (letters nested in a
+        # numbered item never reach here: the numbered split comes first).
+        letters = _run(_SEPARATED_LETTER, text, 1)
+        if len(letters) < 2:
+            letters = _run(_LETTER_CANDIDATE, text, 1)
+        if len(letters) >= 2 and letters[0][0] <= len(text) - len(text.lstrip()):
+            return _items(text, letters, letters=True)
     if not starts:
         lines = text.split("\n")
         if len(lines) > 1 and all(_BULLET_LINE.match(line) for line in lines):
             return "", [("", _BULLET_LINE.sub("", line).strip()) for line in lines]
         return text, []
+    return _items(text, starts)
+
+
+def _items(
+    text: str, starts: list[tuple[int, int, int]], letters: bool = False
+) -> tuple[str, list[tuple[str, str]]]:
     lead = text[: starts[0][0]].strip().rstrip(":").strip()
     items = []
     for index, (_, body_start, number) in enumerate(starts):
         end = starts[index + 1][0] if index + 1 < len(starts) else len(text)
-        items.append((str(number), " ".join(text[body_start:end].split())))
+        label = chr(ord("a") + number - 1) if letters else str(number)
+        items.append((label, " ".join(text[body_start:end].split())))
     return " ".join(lead.split()), items
+
+
+_LABEL_ONE = re.compile(r"^[ \t]*\(?1[.)]?[ \t]+\S")
 
 
 def last_embedded_number(text: str) -> int | None:
