@@ -19,9 +19,9 @@ from renaksi.units.models import Unit
 
 from .import_support import base_tree, decree_bytes, make_units, tree_snapshot
 
-# serialized_rollback: the flush after a transactional test would also empty the tables the
-# migrations fill (the 8 change areas) for the tests that run after it.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# Transactional: each import runs in a thread with a connection of its own. The flush after
+# each test also empties the change areas the migrations loaded; make_units() restores them.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(autouse=True)

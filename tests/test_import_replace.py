@@ -245,9 +245,8 @@ def work_model(request):
     apps.clear_cache()
 
 
-# A table is created for the test: transactional, and the data the migrations loaded (the
-# change areas) restored afterwards for the tests that follow.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# Transactional: SQLite cannot create a table inside the test's transaction.
+@pytest.mark.django_db(transaction=True)
 def test_removed_item_that_carries_work_is_refused(work_model, media):
     level, model = work_model
     unit = make_units()
