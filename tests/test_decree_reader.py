@@ -501,7 +501,9 @@ def test_area_lost_at_a_page_break_found_by_its_topic():
         + "\n"
         + table_header()
         + row(activity="3 Evaluasi peraturan;", sub="1 Pemetaan naskah dinas;", indicator="B;")
-        + row(activity="4 Pengelolaan JDIH;", sub="1 Pemutakhiran JDIH;", indicator="C;")
+        + row(
+            activity="4 Pengelolaan JDIH;", sub="1 Pemutakhiran produk hukum JDIH;", indicator="C;"
+        )
         + row("3", "Penguatan Organisasi/Kelembagaan", "1 Evaluasi SOTK;", "1 FGD;", "D;")
     )
     decree = parse(decree_text(rows))

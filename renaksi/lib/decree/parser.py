@@ -146,7 +146,10 @@ def infer_missing_areas(
     """
     present = {a.number for a in areas}
     result: list[AreaData] = []
-    for area in areas:
+    pending = list(areas)
+    while pending:
+        # An inferred area is looked at in turn: two headers lost one after the other.
+        area = pending.pop(0)
         result.append(area)
         missing_number = area.number + 1
         if missing_number in present or missing_number not in STANDARD_CHANGE_AREAS:
@@ -166,7 +169,8 @@ def infer_missing_areas(
             if current == 1 and before >= 1:
                 split_at, how = position, "mulai lagi dari 1"
                 break
-        if split_at is None:
+        if split_at is None and any(a.number > missing_number for a in areas):
+            # Only where the table goes on with a later area: N+1 is missing in between.
             split_at = _topic_change(area, missing_number, page_starts)
             how = f"berlanjut, tetapi isinya beralih ke pokok area {missing_number}"
         if split_at is None:
@@ -198,7 +202,7 @@ def infer_missing_areas(
             inferred=True,
             activities=moved,
         )
-        result.append(inferred)
+        pending.insert(0, inferred)
         present.add(missing_number)
         kept = [a.number for a in area.activities]
         findings.append(
@@ -224,17 +228,21 @@ def _topic_change(area: AreaData, next_number: int, page_starts: set[int] | None
     if not page_starts:
         return None
 
-    def leaning(activity) -> int:
+    def scores(activity) -> tuple[int, int]:
         text = " ".join([activity.name] + [s.name for s in activity.sub_activities])
-        scores = area_scores(text)
-        return scores[next_number] - scores.get(area.number, 0)
+        found = area_scores(text)
+        return found.get(area.number, 0), found[next_number]
 
     for position in range(1, len(area.activities)):
         if area.activities[position].line not in page_starts:
             continue
-        before = area.activities[:position]
-        after = area.activities[position:]
-        if all(leaning(a) > 0 for a in after) and all(leaning(a) <= 0 for a in before):
+        before = [scores(a) for a in area.activities[:position]]
+        after = [scores(a) for a in area.activities[position:]]
+        # Clear on both sides: every activity before speaks of its own area only, every one
+        # after of the next area only, with at least two of its words.
+        if all(own >= 1 and other == 0 for own, other in before) and all(
+            own == 0 and other >= 2 for own, other in after
+        ):
             return position
     return None
 

@@ -53,6 +53,7 @@ from .text import (
     _EMPHASIS,
     _TAG,
     clean,
+    label_number,
     last_embedded_number,
     leading_label,
     normalize_cell,
@@ -166,7 +167,7 @@ class Fragment:
 
     @property
     def number(self) -> int | None:
-        return leading_label(self.text)[0]
+        return label_number(self.text)
 
 
 @dataclass
@@ -939,15 +940,24 @@ class TableParser:
 
     def _is_continuation(self, text: str, previous: str, column: int) -> bool:
         number, label, _ = leading_label(text)
+        expected = (
+            self._next_activity_number() if column == COL_ACTIVITY else self._next_sub_number()
+        )
         if label and number is None:
-            return True  # a lettered item ("d …") never starts an activity or sub-activity
+            # A lettered item ("d …") continues a lettered list inside the previous text,
+            # unless the items themselves are lettered and this is the next one.
+            return not (self._lettered_siblings(column) and label_number(text) == expected)
         if number is not None:
-            expected = (
-                self._next_activity_number() if column == COL_ACTIVITY else self._next_sub_number()
-            )
             embedded = last_embedded_number(previous)
             return number != expected and embedded is not None and number == embedded + 1
         return _continues(previous, text, self._numbered_siblings(column))
+
+    def _lettered_siblings(self, column: int) -> bool:
+        if column == COL_ACTIVITY:
+            items = self.area.activities if self.area else []
+        else:
+            items = self.activity.sub_activities if self.activity else []
+        return any(getattr(i, "lettered", False) for i in items)
 
     def _numbered_siblings(self, column: int) -> bool:
         if column == COL_ACTIVITY:
@@ -998,8 +1008,11 @@ class TableParser:
             raise DecreeError(
                 f"Kegiatan '{shorten(clean(text))}' muncul sebelum area perubahan mana pun.", line
             )
-        number, _, name = leading_label(clean(text))
-        self.activity = ActivityData(number=number, name=_item_text(name), line=line)
+        number, label, name = leading_label(clean(text))
+        self.activity = ActivityData(
+            number=label_number(clean(text)), name=_item_text(name), line=line
+        )
+        self.activity.lettered = number is None and bool(label)
         self.area.activities.append(self.activity)
         self._set_sub(None)
 
@@ -1032,10 +1045,13 @@ class TableParser:
                 self._set_sub(subs[-1])
                 self._pending_split = subs
                 return
-        printed, _, name = leading_label(clean(text))
+        printed, label, name = leading_label(clean(text))
+        lettered = printed is None and bool(label)
+        printed = label_number(clean(text))
         if number != "label":
-            printed = number
+            printed, lettered = number, False
         sub = SubActivityData(number=printed, name=_item_text(name), line=line)
+        sub.lettered = lettered
         self.activity.sub_activities.append(sub)
         self._set_sub(sub)
         self._pending_split = None

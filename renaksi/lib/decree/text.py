@@ -136,6 +136,16 @@ def leading_label(text: str) -> tuple[int | None, str, str]:
     return None, match.group("letter") or match.group("pletter"), rest
 
 
+def label_number(text: str) -> int | None:
+    """The number a leading label stands for: ``"3. Foo"`` → 3, ``"c) Foo"`` → 3."""
+    number, label, _ = leading_label(text)
+    if number is not None:
+        return number
+    if label and len(label) == 1 and label.isalpha():
+        return ord(label.lower()) - ord("a") + 1
+    return None
+
+
 def label_path(label: str) -> tuple[int, ...]:
     """``"1.2.3"`` → ``(1, 2, 3)``; ``"4"`` → ``(4,)``; a letter → ``()``."""
     if not label or not label[0].isdigit():
@@ -226,7 +236,7 @@ _BULLET_LINE = re.compile(r"^[ \t]*[-–•●▪◦*·][ \t]+(?=\S)")
 # separators ("1 Foo 2 Bar"): not a regulation's number ("Nomor 2"), a clause or a year.
 _BARE_CANDIDATE = re.compile(
     r"(?:^|(?<=\s))(?<!Nomor )(?<!nomor )(?<!No\. )(?<!Pasal )(?<!ayat )(?<!Tahun )(?<!tahun )"
-    r"(?P<label>(?P<n>\d{1,2}))[ \t]+(?=[^\s\d%])(?!%)"
+    r"(?P<label>(?P<n>\d{1,2}))[ \t]+(?=[^\s\d%]|\d+(?:[.,]\d+)?\s?%)"
 )
 # Lettered lists at the top of a cell: "a. Foo; b. Bar", "a) Foo b) Bar", "(a) Foo (b) Bar".
 _LETTER_CANDIDATE = re.compile(
@@ -270,11 +280,12 @@ def split_numbered_list(text: str, first: int = 1) -> tuple[str, list[tuple[str,
         # that ends with ":") and with at least two items.
         if len(inline) >= 2 and (inline[0][0] == 0 or text[: inline[0][0]].rstrip().endswith(":")):
             starts = inline
-    if len(starts) < 2 and _LABEL_ONE.match(text):
-        # "1 Foo 2 Bar 3 Baz": a list written without separators or punctuation. Only from
-        # a first item labelled 1, in sequence, and never a regulation's number or a year.
+    if _LABEL_ONE.match(text) or (starts and starts[0][0] == 0):
+        # "1 Foo 2 Bar 3 Baz": a list written without separators or punctuation (or with
+        # them only here and there). Only from a first item at the start, in sequence, and
+        # never a regulation's number or a year.
         bare = _run(_BARE_CANDIDATE, text, first)
-        if len(bare) >= 2 and bare[0][0] == 0:
+        if len(bare) >= 2 and len(bare) > len(starts) and bare[0][0] == 0:
             starts = bare
     if not starts and first == 1 and re.match(r"^[ \t]*\(?a[.)]?[ \t]", text):
         # A lettered list from the top of the cell: "a. Foo; b. Bar" (letters nested in a
