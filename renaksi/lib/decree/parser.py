@@ -157,9 +157,10 @@ def infer_missing_areas(
         split_at = None
         how = ""
         for position in range(1, len(area.activities)):
-            before = area.activities[position - 1].number
+            # An unnumbered activity counts as its position (as it will be numbered).
+            before = area.activities[position - 1].number or position
             current = area.activities[position].number
-            if before is None or current is None:
+            if current is None:
                 continue
             if page_starts is not None and area.activities[position].line not in page_starts:
                 continue

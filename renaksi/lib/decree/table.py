@@ -591,7 +591,8 @@ class TableParser:
             self._later_activities[item.line] = set(later)
             no = item.texts.get(COL_NO, "")
             if _area_number(no) is not None and COL_AREA in item.texts:
-                later = set()
+                later = set()  # the rows before belong to another area
+                continue
             activity = item.texts.get(COL_ACTIVITY)
             if activity:
                 duplicated = any(
@@ -647,7 +648,13 @@ class TableParser:
             f.column < COL_ACTIVITY for f in fragments
         )
         target: SubActivityData | None
-        if item.page_start and self._continues_previous(line, fragments):
+        # At the top of a page each cell may continue its own column: try that before
+        # reading two equal texts as one copied cell.
+        separate = [Fragment(column, text) for column, text in sorted(texts.items())]
+        if item.page_start and (
+            self._continues_previous(line, separate)
+            or (separate != fragments and self._continues_previous(line, fragments))
+        ):
             self._apply_months(line, self.sub, months, "continuation")
             self.previous_row_depth = 3
             target = self.sub
@@ -819,6 +826,8 @@ class TableParser:
                 role, how = picked, "menurut pilihan pengguna"
             if role == "activity" and self.area is None:
                 role = "indicator" if self.sub else role
+            if role == "sub" and self.activity is None and self.area is not None:
+                role = "activity"
             if role in ("indicator", "prev_indicator") and self.sub is None:
                 if self.activity is None:
                     raise DecreeError(
@@ -946,7 +955,12 @@ class TableParser:
         if label and number is None:
             # A lettered item ("d …") continues a lettered list inside the previous text,
             # unless the items themselves are lettered and this is the next one.
-            return not (self._lettered_siblings(column) and label_number(text) == expected)
+            if not self._lettered_siblings(column):
+                return True
+            # Lettered items: like numbers, a continuation only goes on a list in the text.
+            letter = label_number(text)
+            embedded = _last_embedded_letter(previous)
+            return letter != expected and embedded is not None and letter == embedded + 1
         if number is not None:
             embedded = last_embedded_number(previous)
             return number != expected and embedded is not None and number == embedded + 1
@@ -1150,6 +1164,15 @@ class TableParser:
             return 1
         labels = [int(i.label) for i in sub.indicators if i.label.isdigit()]
         return (labels[-1] if labels else len(sub.indicators)) + 1
+
+
+_EMBEDDED_LETTER = re.compile(r"(?:^|(?<=[;:])|(?<=\s))[ \t]*\(?([a-z])[.)]?[ \t]+(?=\S)")
+
+
+def _last_embedded_letter(text: str) -> int | None:
+    """The last lettered item inside a text (``"…: a Foo; b Bar; c Baz"`` → 3)."""
+    letters = [ord(m.group(1)) - ord("a") + 1 for m in _EMBEDDED_LETTER.finditer(text)]
+    return letters[-1] if letters else None
 
 
 def _at(cells: list[str], index: int) -> str:

@@ -291,8 +291,9 @@ def split_numbered_list(text: str, first: int = 1) -> tuple[str, list[tuple[str,
         # A lettered list from the top of the cell: "a. Foo; b. Bar" (letters nested in a
         # numbered item never reach here: the numbered split comes first).
         letters = _run(_SEPARATED_LETTER, text, 1)
-        if len(letters) < 2:
-            letters = _run(_LETTER_CANDIDATE, text, 1)
+        punctuated = _run(_LETTER_CANDIDATE, text, 1)
+        if len(punctuated) > len(letters):
+            letters = punctuated
         if len(letters) >= 2 and letters[0][0] <= len(text) - len(text.lstrip()):
             return _items(text, letters, letters=True)
     if not starts:
