@@ -229,7 +229,8 @@ _LIST_CANDIDATE = re.compile(
 )
 # A punctuated label inside running text: "1. Foo 2. Bar", "1) Foo 2) Bar", "(1) Foo (2) Bar".
 _INLINE_CANDIDATE = re.compile(
-    r"(?:^|(?<=\s))(?P<label>\((?P<p>\d{1,2})\)|(?P<n>\d{1,2})[.)])[ \t]+(?=[^\s\d])"
+    r"(?:^|(?<=\s))(?P<label>\((?P<p>\d{1,2})\)|(?P<n>\d{1,2})[.)])[ \t]+"
+    r"(?=[^\s\d]|\d+(?:[.,]\d+)?\s?%)"
 )
 _BULLET_LINE = re.compile(r"^[ \t]*[-–•●▪◦*·][ \t]+(?=\S)")
 # A bare number inside running text that may be the next label of a list written without
