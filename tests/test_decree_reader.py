@@ -507,13 +507,17 @@ def test_area_lost_at_a_page_break_found_by_its_topic():
         + row("3", "Penguatan Organisasi/Kelembagaan", "1 Evaluasi SOTK;", "1 FGD;", "D;")
     )
     decree = parse(decree_text(rows))
-    assert [(a.number, a.inferred, len(a.activities)) for a in decree.areas] == [
+    # The topic alone only suggests the lost area: the reading keeps the table as printed…
+    assert [(a.number, len(a.activities)) for a in decree.areas] == [(1, 4), (3, 1)]
+    finding = next(f for f in decree.findings if f.kind == "area_suggested")
+    assert "pokok area 2" in finding.message and finding.chosen == "keep"
+    # … and the person can take the suggestion.
+    chosen = parse(decree_text(rows), choices={finding.choice_key: "infer"})
+    assert [(a.number, a.inferred, len(a.activities)) for a in chosen.areas] == [
         (1, False, 2),
         (2, True, 2),
         (3, False, 1),
     ]
-    finding = next(f for f in decree.findings if f.kind == "area_inferred")
-    assert "pokok area 2" in finding.message
 
 
 def test_a_table_error_in_a_spreadsheet_names_the_sheet_and_row():

@@ -341,6 +341,7 @@ FINDING_KIND_LABELS = {
     "page_continuation": _("Lanjutan dari halaman sebelumnya"),
     "list_split": _("Daftar dalam satu sel dipecah"),
     "area_inferred": _("Area disimpulkan"),
+    "area_suggested": _("Baris area mungkin hilang"),
     "missing_number": _("Tanpa nomor"),
     "numbering_gap": _("Nomor melompat"),
     "numbering_repeat": _("Nomor berulang"),

@@ -174,6 +174,9 @@ def infer_missing_areas(
             # Only where the table goes on with a later area: N+1 is missing in between.
             split_at = _topic_change(area, missing_number, page_starts)
             how = f"berlanjut, tetapi isinya beralih ke pokok area {missing_number}"
+            topic_only = True
+        else:
+            topic_only = False
         if split_at is None:
             continue
         moved = area.activities[split_at:]
@@ -182,13 +185,21 @@ def infer_missing_areas(
             ("infer", f"area {missing_number} disimpulkan"),
             ("keep", f"tetap area {area.number}"),
         )
-        if choices.get(key) == "keep":
+        # The numbering is evidence enough to infer the area; the topic alone only suggests
+        # it (the reading keeps the table as printed unless the person chooses otherwise).
+        default = "keep" if topic_only else "infer"
+        if choices.get(key, default) == "keep":
             findings.append(
                 Finding(
                     moved[0].line,
-                    "area_inferred",
-                    f"Penomoran kegiatan area {area.number} {how} di sini; atas pilihan "
-                    f"pengguna tetap dibaca sebagai bagian area {area.number}.",
+                    "area_inferred" if not topic_only or key in choices else "area_suggested",
+                    f"Penomoran kegiatan area {area.number} {how} di sini"
+                    + (
+                        f"; atas pilihan pengguna tetap dibaca sebagai bagian area {area.number}."
+                        if key in choices
+                        else f" (baris area {missing_number} mungkin hilang pada pergantian "
+                        f"halaman); tetap dibaca sebagai bagian area {area.number}."
+                    ),
                     choice_key=key,
                     options=options,
                     chosen="keep",
