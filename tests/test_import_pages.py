@@ -15,10 +15,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from renaksi.access.models import UnitRole
-from renaksi.importer.forms import TruncatingUploadHandler, describe_error
+from renaksi.importer.forms import ReviewForm, TruncatingUploadHandler, describe_error
 from renaksi.importer.models import ImportStaging
+from renaksi.importer.preview import build_tree
 from renaksi.importer.services import import_decree
-from renaksi.importer.views import upload_limit
+from renaksi.importer.views import _plan_version, upload_limit
 from renaksi.lib.decree.model import DecreeError
 from renaksi.lib.decree.parser import parse_decree
 from renaksi.lib.decree.source import MAX_BYTES
@@ -601,6 +602,21 @@ def test_save_is_refused_when_the_plan_changed_since_the_preview(client, admin, 
     assert response["Location"] == reverse("importer:preview", args=[bengkayang.pk])
     assert ActionPlan.objects.get().source_name == "lama.txt"
     assert ImportStaging.objects.exists()
+
+
+def test_the_plan_version_fits_its_form_field_whatever_the_plan(bengkayang):
+    """The preview's form carries the saved plan's version; a long key or a time with
+    microseconds must not make the form invalid (it did with pk 171 on PostgreSQL)."""
+    plan = ActionPlan(
+        pk=10**15, unit=bengkayang, year=2022, source_sha256="f" * 64, updated_at=timezone.now()
+    )
+    version = _plan_version(plan)
+    tree = build_tree(parse_decree(bengkayang_bytes()))
+    form = ReviewForm({"berkas": "0" * 64, "rencana": version}, tree=tree)
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["rencana"] == version
+    later = ActionPlan(pk=plan.pk, source_sha256=plan.source_sha256, updated_at=timezone.now())
+    assert _plan_version(later) != version
 
 
 def test_a_refused_decree_is_shown_on_the_preview_and_not_saved(client, admin, bengkayang):

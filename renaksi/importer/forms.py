@@ -113,7 +113,7 @@ class ReviewForm(forms.Form):
     """
 
     berkas = forms.CharField(widget=forms.HiddenInput, max_length=64)
-    rencana = forms.CharField(widget=forms.HiddenInput, max_length=100, required=False)
+    rencana = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
     terima = _KeysField(required=False, widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args, tree: PreviewTree, **kwargs):

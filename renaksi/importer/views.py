@@ -101,9 +101,11 @@ def _confirmed(plan: ActionPlan | None) -> dict[str, str]:
 
 
 def _plan_version(plan: ActionPlan | None) -> str:
+    """A fixed-length digest of the saved plan's state, to notice it changed since shown."""
     if plan is None:
         return ""
-    return f"{plan.pk}:{plan.source_sha256}:{plan.updated_at.isoformat()}"
+    state = f"{plan.pk}:{plan.source_sha256}:{plan.updated_at.isoformat()}"
+    return hashlib.sha256(state.encode()).hexdigest()
 
 
 # -- choosing a unit --------------------------------------------------------------------
@@ -289,7 +291,10 @@ def save(request: HttpRequest, unit_pk: int) -> HttpResponse:
         shown, tree, form = _review_form(request, unit, staging)
     except DecreeError:
         return _render_preview(request, unit, staging)
-    if not form.is_valid() or form.cleaned_data["berkas"] != staging.sha256:
+    if not form.is_valid():
+        messages.error(request, _("Formulir pratinjau sudah tidak berlaku; periksa lagi."))
+        return redirect("importer:preview", unit_pk=unit.pk)
+    if form.cleaned_data["berkas"] != staging.sha256:
         messages.error(
             request, _("Berkas yang dipratinjau sudah diganti dengan unggahan lain; periksa lagi.")
         )
