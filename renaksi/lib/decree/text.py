@@ -281,12 +281,14 @@ def split_numbered_list(text: str, first: int = 1) -> tuple[str, list[tuple[str,
         # that ends with ":") and with at least two items.
         if len(inline) >= 2 and (inline[0][0] == 0 or text[: inline[0][0]].rstrip().endswith(":")):
             starts = inline
-    if _LABEL_ONE.match(text) or (starts and starts[0][0] == 0):
+    if _LABEL_ONE.match(text) or (starts and starts[0][0] == 0) or first > 1:
         # "1 Foo 2 Bar 3 Baz": a list written without separators or punctuation (or with
         # them only here and there). Only from a first item at the start, in sequence, and
         # never a regulation's number or a year.
         bare = _run(_BARE_CANDIDATE, text, first)
-        if len(bare) >= 2 and len(bare) > len(starts) and bare[0][0] == 0:
+        # A list that goes on from earlier items (``first`` > 1) may follow a lead text.
+        enough = len(bare) >= (1 if first > 1 else 2)
+        if enough and len(bare) > len(starts) and (bare[0][0] == 0 or first > 1):
             starts = bare
     if not starts and first == 1 and re.match(r"^[ \t]*\(?a[.)]?[ \t]", text):
         # A lettered list from the top of the cell: "a. Foo; b. Bar" (letters nested in a
