@@ -60,6 +60,7 @@ from .text import (
     same_text,
     shorten,
     similar,
+    split_letter_list,
     split_numbered_list,
 )
 
@@ -923,9 +924,13 @@ class TableParser:
                     and _continues(last.text, text, False)
                 ):
                     # The head of the text ends the last indicator; a list after it goes on.
-                    lead, items = split_numbered_list(
-                        fragment.text, first=self._next_indicator_number(self.sub)
-                    )
+                    if last.label.isalpha() and len(last.label) == 1:
+                        next_letter = ord(last.label.lower()) - ord("a") + 2
+                        lead, items = split_letter_list(fragment.text, next_letter)
+                    else:
+                        lead, items = split_numbered_list(
+                            fragment.text, first=self._next_indicator_number(self.sub)
+                        )
                     head = lead if items else text
                     last.text = f"{last.text} {_item_text(head)}".strip()
                     self.sub.indicators.extend(

@@ -307,6 +307,18 @@ def split_numbered_list(text: str, first: int = 1) -> tuple[str, list[tuple[str,
     return _items(text, starts)
 
 
+def split_letter_list(text: str, first: int) -> tuple[str, list[tuple[str, str]]]:
+    """Split a lettered list that goes on from letter number ``first`` (2 = "b") after a
+    lead text: ``"… end of a; b. Foo; c. Bar"`` → ``("… end of a", [("b", "Foo"), …])``."""
+    letters = _run(_SEPARATED_LETTER, text, first)
+    punctuated = _run(_LETTER_CANDIDATE, text, first)
+    if len(punctuated) > len(letters):
+        letters = punctuated
+    if not letters:
+        return text, []
+    return _items(text, letters, letters=True)
+
+
 def _items(
     text: str, starts: list[tuple[int, int, int]], letters: bool = False
 ) -> tuple[str, list[tuple[str, str]]]:
