@@ -422,7 +422,10 @@ class TableParser:
             return None
         if len(texts) == 1 and not is_mark(texts[0]):
             single = clean(texts[0])
-            if _is_page_furniture(single):
+            # A page number or running head stands alone at the row's start (a line of the
+            # page, not a cell of the table).
+            at_start = bool(cells[0].strip()) or len(row.cells) == 1
+            if at_start and _is_page_furniture(single):
                 self.note(
                     line,
                     "page_furniture",
@@ -1214,7 +1217,7 @@ def _is_page_furniture(text: str) -> bool:
         return True
     upper = text.upper()
     return upper.startswith(("LAMPIRAN", "SALINAN")) or (
-        "RENCANA AKSI" in upper and "TAHUN" in upper and len(text) < 250
+        upper.startswith(("RENCANA AKSI", "KEPUTUSAN")) and "TAHUN" in upper and len(text) < 250
     )
 
 
