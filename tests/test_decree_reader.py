@@ -530,3 +530,18 @@ def test_a_table_error_in_a_spreadsheet_names_the_sheet_and_row():
     assert error.value.position.sheet is not None and error.value.position.row is not None
     assert str(error.value).startswith(f"lembar '{error.value.position.sheet}' baris ")
     assert "sebelum area perubahan" in error.value.message
+
+
+def test_a_refused_choice_stays_visible_with_its_options():
+    rows = row("1", "Manajemen Perubahan", "1 Satu;", "1 Sub A; 2 Sub B;", "Ind;", months=(1,))
+    split = next(f for f in parse(decree_text(rows)).findings if f.kind == "list_split")
+    kept = parse(decree_text(rows), choices={split.choice_key: "keep"})
+    assert [s.name for s in subs(kept)] == ["Sub A; 2 Sub B"]
+    again = next(f for f in kept.findings if f.choice_key == split.choice_key)
+    assert again.chosen == "keep" and again.options == split.options
+
+
+def test_items_can_be_located_in_the_source():
+    decree = parse_decree(bengkayang_bytes())
+    sub = subs(decree)[0]
+    assert decree.positions[sub.line].describe() == f"baris {sub.line}"

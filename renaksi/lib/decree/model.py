@@ -207,6 +207,8 @@ class ParsedDecree:
     findings: list[Finding] = field(default_factory=list)
     schedule: str = "month"  # "month" (JAN-DES) or "quarter" (TW I-IV)
     source_format: str = "text"  # "text", "xlsx", "docx" or "pdf"
+    # Where each item's ``line`` (the reader's ordinal) is in the source, in the format's terms.
+    positions: dict[int, Position] = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
         activities = [a for area in self.areas for a in area.activities]

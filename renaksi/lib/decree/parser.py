@@ -79,6 +79,7 @@ def _parse_document(doc: SourceDocument, choices: dict[str, str] | None) -> Pars
         findings=findings,
         schedule=table.schedule_kind,
         source_format=doc.format,
+        positions=doc.positions,
     )
     decree.findings.extend(validate(decree))
     decree.findings = [_locate(f, doc) for f in decree.findings]

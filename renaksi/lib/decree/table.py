@@ -909,7 +909,17 @@ class TableParser:
             if not _continues(last.text, text, False):
                 return False
         key = f"continuation:{line}"
+        options = (("join", "gabungkan ke baris sebelumnya"), ("new", "baris baru"))
         if self.choose(key, "join", {"join", "new"}) == "new":
+            self.note(
+                line,
+                "page_continuation",
+                "Baris di awal halaman ini tampak melanjutkan baris terakhir halaman sebelumnya; "
+                "atas pilihan pengguna dibaca sebagai baris baru.",
+                key=key,
+                options=options,
+                chosen="new",
+            )
             return False
         for fragment in fragments:
             text = clean(fragment.text)
@@ -950,7 +960,7 @@ class TableParser:
                 f"Teks '{shorten(text)}' di awal halaman melanjutkan baris terakhir "
                 f"halaman sebelumnya; digabungkan ke {owner}.",
                 key=key,
-                options=(("join", "gabungkan ke baris sebelumnya"), ("new", "baris baru")),
+                options=options,
                 chosen="join",
             )
         return True
@@ -1046,17 +1056,28 @@ class TableParser:
         lead, items = split_numbered_list(text)
         if len(items) > 1 and not lead and not self.activity.sub_activities and number == "label":
             key = f"split:{line}"
-            if self.choose(key, "split", {"split", "keep"}) == "split":
+            split_options = (
+                ("split", "pecah menjadi sub kegiatan"),
+                ("keep", "satu sub kegiatan"),
+            )
+            if self.choose(key, "split", {"split", "keep"}) == "keep":
+                self.note(
+                    line,
+                    "list_split",
+                    f"Kolom SUB KEGIATAN berisi daftar bernomor 1–{len(items)}; atas pilihan "
+                    "pengguna dibaca sebagai satu sub kegiatan.",
+                    key=key,
+                    options=split_options,
+                    chosen="keep",
+                )
+            else:
                 self.note(
                     line,
                     "list_split",
                     f"Kolom SUB KEGIATAN berisi daftar bernomor 1–{len(items)}; dipecah menjadi "
                     f"{len(items)} sub kegiatan dengan jadwal yang sama.",
                     key=key,
-                    options=(
-                        ("split", "pecah menjadi sub kegiatan"),
-                        ("keep", "satu sub kegiatan"),
-                    ),
+                    options=split_options,
                     chosen="split",
                 )
                 subs = [

@@ -275,12 +275,17 @@ def split_numbered_list(text: str, first: int = 1) -> tuple[str, list[tuple[str,
     With no list, returns ``(text, [])``.
     """
     starts = _run(_LIST_CANDIDATE, text, first)
-    if len(starts) < 2:
-        inline = _run(_INLINE_CANDIDATE, text, first)
-        # Without separators, a run counts only from the start of the text (or after a lead
-        # that ends with ":") and with at least two items.
-        if len(inline) >= 2 and (inline[0][0] == 0 or text[: inline[0][0]].rstrip().endswith(":")):
-            starts = inline
+    inline = _run(_INLINE_CANDIDATE, text, first)
+    # Without separators (or with them only here and there), a run counts only from the start
+    # of the text (or after a lead that ends with ":"), with at least two items, and when it
+    # finds more items than the separators do.
+    if (
+        len(inline) >= 2
+        and len(inline) > len(starts)
+        and (inline[0][0] == 0 or text[: inline[0][0]].rstrip().endswith(":"))
+        and (not starts or starts[0][0] == inline[0][0])
+    ):
+        starts = inline
     if _LABEL_ONE.match(text) or (starts and starts[0][0] == 0) or first > 1:
         # "1 Foo 2 Bar 3 Baz": a list written without separators or punctuation (or with
         # them only here and there). Only from a first item at the start, in sequence, and
