@@ -34,3 +34,23 @@ def client():
 @pytest.fixture(autouse=True)
 def _empty_cache():
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """A transactional test ends with a flush that empties every table, the standard change
+    areas of the data migration too: every database test starts with them in place."""
+    marker = request.node.get_closest_marker("django_db")
+    names = set(request.fixturenames)
+    if marker is None and not names & {"db", "transactional_db", "live_server"}:
+        return
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or bool(
+        names & {"transactional_db", "live_server"}
+    )
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from renaksi.plans.models import ChangeArea
+    from renaksi.plans.reference import STANDARD_CHANGE_AREAS
+
+    if ChangeArea.objects.count() < len(STANDARD_CHANGE_AREAS):
+        for number, name in STANDARD_CHANGE_AREAS.items():
+            ChangeArea.objects.get_or_create(number=number, defaults={"name": name})
