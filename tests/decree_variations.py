@@ -934,10 +934,14 @@ def repeated_area_header(rendered: RenderedDecree, rng: random.Random) -> Result
     """An area's number and name repeated on the first row of a new page to continue the
     area: not a new area; the reader says it read it so."""
     table = rendered.table
+    lost = {r.area for r in table.item_rows() if "area_lost" in r.tags}  # no header to repeat
     candidates = [
         row
         for row in table.item_rows()
-        if row.opens != AREA and not row.tags & BLOCKING_TAGS and row.cells[0].raw is None
+        if row.opens != AREA
+        and row.area not in lost
+        and not row.tags & BLOCKING_TAGS
+        and row.cells[0].raw is None
     ]
     if not candidates:
         return None
@@ -968,12 +972,19 @@ def split_points(text: str) -> list[int]:
     return points
 
 
+def _bare(text: str) -> str:
+    """A cell's text without its list label and separator: what two cells are compared by."""
+    text = re.sub(r"^\(?(?:\d+(?:\.\d+)*|[a-z])[.)]?\)?\s+", "", text.strip())
+    return text.rstrip(";").strip()
+
+
 @damage(2)
 def page_continuation(rendered: RenderedDecree, rng: random.Random) -> Result:
     """A row continued across a page break: the text of one or more of its cells is cut
     between the last row of a page and the first row of the next (marks and other cells stay
     on the first part). Only cut before a lower-case word, so the second part reads as the
-    rest of a sentence, never as a new item."""
+    rest of a sentence, never as a new item, and never so that two cells of either part
+    read the same (that would read as a copied cell)."""
     table = rendered.table
     candidates = []
     for row in table.item_rows():
@@ -1008,8 +1019,15 @@ def page_continuation(rendered: RenderedDecree, rng: random.Random) -> Result:
         for index in rng.sample(cuttable, rng.randint(1, len(cuttable))):
             text = row.cells[index].raw or ""
             cut = rng.choice(split_points(text))
-            row.cells[index].raw = text[:cut]
-            rest.cells[index].raw = text[cut + 1 :]
+            head, tail = text[:cut], text[cut + 1 :]
+            others = [_bare(c.raw) for i, c in enumerate(row.cells) if i != index and c.raw]
+            rests = [_bare(c.raw) for i, c in enumerate(rest.cells) if i != index and c.raw]
+            if _bare(head) in others or _bare(tail) in rests:
+                continue
+            row.cells[index].raw = head
+            rest.cells[index].raw = tail
+        if all(not cell.raw for cell in rest.cells):  # nothing could be cut: a plain break
+            continue
         header_end = max((i + 1 for i, r in enumerate(page.rows) if r.kind != "item"), default=0)
         page.rows.insert(header_end, rest)
         row.tags.add("continued")
@@ -1217,29 +1235,38 @@ DUPLICATE_KINDS = ("duplicate_text", "ambiguous_cell", "row_shifted")
 @damage(5)
 def duplicate_into_neighbour(rendered: RenderedDecree, rng: random.Random) -> Result:
     """Text duplicated into the neighbour cell, as PDF copies do: a cell's text copied into
-    a new cell right after it (the rest of the row shifts right by one), or an indicator
-    copied into the empty SUB KEGIATAN cell of its row when its label cannot be the next
-    sub-activity's number."""
+    a new cell right after it, the rest of the row shifting right by one (only when the shift
+    shows: a text then lands in a schedule column), or an indicator copied into the empty SUB
+    KEGIATAN cell of its row when its label cannot be the next sub-activity's number."""
     table = rendered.table
     plan = rendered.plan
     sub_index = table.index(SUB)
     indicator_index = table.index(INDICATOR)
+    before_schedule = min(table.schedule_indexes()) - 1
+
+    def can_fill(row: TableRow) -> bool:
+        if row.opens != INDICATOR:
+            return False
+        entry = row.cells[indicator_index].entries[0]
+        sub = plan.areas[row.area].activities[row.activity].sub_activities[row.sub]
+        return entry.number is not None and (
+            table.options.numbering == "hierarchical" or entry.number != (sub.number or 0) + 1
+        )
+
+    def can_shift(row: TableRow) -> bool:
+        return not row.cells[before_schedule].empty
+
     candidates = [
-        r for r in table.item_rows() if _text_cells(rendered, r) and not r.tags & BLOCKING_TAGS
+        r
+        for r in table.item_rows()
+        if _text_cells(rendered, r) and not r.tags & BLOCKING_TAGS and (can_fill(r) or can_shift(r))
     ]
     if not candidates:
         return None
     expectations = []
     for row in rng.sample(candidates, min(len(candidates), rng.randint(1, 3))):
-        fill = False
-        if row.opens == INDICATOR:
-            entry = row.cells[indicator_index].entries[0]
-            sub = plan.areas[row.area].activities[row.activity].sub_activities[row.sub]
-            fill = entry.number is not None and (
-                table.options.numbering == "hierarchical" or entry.number != (sub.number or 0) + 1
-            )
         table.freeze(row)
-        if fill and rng.random() < 0.5:
+        if can_fill(row) and (not can_shift(row) or rng.random() < 0.5):
             row.cells[sub_index].raw = row.cells[indicator_index].raw
         else:
             index = rng.choice(_text_cells(rendered, row))

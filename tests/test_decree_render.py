@@ -594,6 +594,20 @@ def test_repeated_area_header_repeats_number_and_name_at_a_page_start():
             assert count == 1 + repeated
 
 
+def test_a_repeated_area_header_is_never_an_empty_one():
+    """With the area header lost, there is no header to repeat."""
+    plan = plan_with(n_areas=4)
+    for seed in range(20):
+        rendered, _, expectations, output = damaged(
+            ["lost_area_header", "repeated_area_header"], plan=plan, seed=seed
+        )
+        for expectation in expectations:
+            if expectation.kinds == ("area_repeated",):
+                row = next(r for r in rendered.table.item_rows() if r.id == expectation.rows[0])
+                area = plan.areas[row.area]
+                assert cells_of(output, rendered, row)[:2] == [str(area.number), area.name]
+
+
 def test_page_continuation_cuts_a_cell_across_a_page_break():
     plan = plan_with(n_areas=2)
     for seed in range(15):
