@@ -280,9 +280,9 @@ def split_numbered_list(text: str, first: int = 1) -> tuple[str, list[tuple[str,
     # of the text (or after a lead that ends with ":"), with at least two items, and when it
     # finds more items than the separators do.
     if (
-        len(inline) >= 2
+        len(inline) >= (1 if first > 1 else 2)
         and len(inline) > len(starts)
-        and (inline[0][0] == 0 or text[: inline[0][0]].rstrip().endswith(":"))
+        and (inline[0][0] == 0 or first > 1 or text[: inline[0][0]].rstrip().endswith(":"))
         and (not starts or starts[0][0] == inline[0][0])
     ):
         starts = inline
