@@ -335,7 +335,7 @@ def save(request: HttpRequest, unit_pk: int) -> HttpResponse:
             preview=shown,
             error=_(
                 "%(count)s temuan belum diterima. Periksa setiap temuan yang ditandai, "
-                "centang \u201cTerima\u201d, lalu simpan lagi."
+                "centang “Terima”, lalu simpan lagi."
             )
             % {"count": len(tree.unaccepted)},
         )
