@@ -106,7 +106,7 @@ def damage_bytes(data: bytes, rng: random.Random, count: int) -> bytes:
         at = rng.randrange(len(out) + 1)
         if action == 0 and out:
             del out[at : at + rng.randint(1, 40)]
-        elif action == 1:
+        elif action == 1 and out:
             out[at:at] = out[rng.randrange(len(out)) :][: rng.randint(1, 80)]
         elif action == 2:
             out[at:at] = rng.choice([b"\t", b"\n", b"\n\n", b"\xe2\x88\x9a", b"\xff", b"\x00"])
