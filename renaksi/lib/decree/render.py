@@ -28,6 +28,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from .model import EXTRA_FIELDS, DecreeHeader, ParsedDecree
+from .text import MONTH_NAMES_ID
 
 NO, AREA, ACTIVITY, SUB, INDICATOR = "no", "area", "activity", "sub", "indicator"
 TEXT_ROLES = (NO, AREA, ACTIVITY, SUB, INDICATOR)
@@ -50,20 +51,7 @@ LABELS = {
 SCHEDULE_LABELS = {MONTH: "PELAKSANAAN (BULAN)", QUARTER: "PELAKSANAAN (TRIWULAN)"}
 MONTH_LABELS = ("JAN", "FEB", "MAR", "APR", "MEI", "JUN", "JUL", "AGT", "SEPT", "OKT", "NOV", "DES")
 QUARTER_LABELS = ("TW I", "TW II", "TW III", "TW IV")
-MONTH_NAMES = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
+MONTH_NAMES = tuple(MONTH_NAMES_ID)
 # How item labels are written: 1 / 1. / 1) / (1) / a. / a) / 1.1 and 1.1.1.
 NUMBERING_STYLES = ("plain", "dot", "paren", "parens", "letter_dot", "letter_paren", "hierarchical")
 DICTUM_LABELS = (

@@ -52,6 +52,7 @@ from .source import Row
 from .text import (
     _EMPHASIS,
     _TAG,
+    MONTH_NAMES_ID,
     clean,
     label_number,
     last_embedded_number,
@@ -89,20 +90,7 @@ ROLE_NAMES = {
 }
 ROLE_DEPTH = {"activity": 1, "sub": 2, "indicator": 3, "prev_indicator": 3}
 QUARTER_NAMES = ["TW I", "TW II", "TW III", "TW IV"]
-MONTH_NAMES = [
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-]
+MONTH_NAMES = MONTH_NAMES_ID
 _AREA_NUMBER = re.compile(r"^\(?(\d{1,2}|[IVX]{1,4})[.)]?$")
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8}
 _PAGE_NUMBER = re.compile(
