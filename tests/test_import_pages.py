@@ -395,10 +395,10 @@ def test_save_is_one_transaction(client, admin, bengkayang, media, commit, monke
     """A failure after the plan is written (confirming the findings) leaves no plan, no file,
     and the upload still there to try again."""
 
-    def fail(user, finding):
+    def fail(user, plan, finding_ids):
         raise RuntimeError("gagal di tengah")
 
-    monkeypatch.setattr("renaksi.importer.views.confirm_finding", fail)
+    monkeypatch.setattr("renaksi.importer.views.confirm_findings", fail)
     client.raise_request_exception = True
     client.force_login(admin)
     upload(client, bengkayang, bengkayang_bytes())

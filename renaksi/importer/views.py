@@ -45,7 +45,7 @@ from renaksi.lib.decree.formats import sniff
 from renaksi.lib.decree.model import DecreeError
 from renaksi.lib.decree.source import MAX_BYTES
 from renaksi.plans.models import ActionPlan
-from renaksi.plans.services import FindingAlreadyConfirmed, confirm_finding
+from renaksi.plans.services import confirm_findings
 from renaksi.units.models import Unit
 
 from . import services
@@ -384,17 +384,10 @@ def save(request: HttpRequest, unit_pk: int) -> HttpResponse:
 
 def _confirm_accepted(user, plan: ActionPlan, accepted: set[str]) -> int:
     """Record the findings the user accepted in the preview as confirmed by them."""
-    confirmed = 0
     findings = plan.findings.filter(confirmed_at__isnull=True).order_by("line", "id")
-    for key, finding in keyed(findings):
-        if key in accepted:
-            finding.plan = plan
-            try:
-                confirm_finding(user, finding)
-            except FindingAlreadyConfirmed:
-                continue  # someone confirmed it in the meantime: theirs stands
-            confirmed += 1
-    return confirmed
+    chosen = [finding.pk for key, finding in keyed(findings) if key in accepted]
+    # Those someone confirmed in the meantime keep their record: theirs stands.
+    return len(confirm_findings(user, plan, chosen))
 
 
 @login_required

@@ -65,6 +65,43 @@ def confirm_finding(user: User | AnonymousUser, finding: ImportFinding) -> Impor
     return finding
 
 
+def confirm_findings(
+    user: User | AnonymousUser, plan: ActionPlan, finding_ids
+) -> list[ImportFinding]:
+    """Confirm many findings of ``plan`` at once (the browser import's accepted findings).
+
+    Like ``confirm_finding`` for each, in one transaction and a fixed number of queries: the
+    findings already confirmed (by someone else meanwhile) keep their first record. Returns
+    the findings this call confirmed, each recorded in the audit trail.
+    """
+    if not user.has_perm(CHANGE_PLAN, plan):
+        raise PermissionDenied
+    now = timezone.now()
+    with transaction.atomic():
+        findings = list(
+            ImportFinding.objects.select_for_update()
+            .filter(plan=plan, pk__in=list(finding_ids), confirmed_at__isnull=True)
+            .order_by("line", "id")
+        )
+        ImportFinding.objects.filter(
+            pk__in=[f.pk for f in findings], confirmed_at__isnull=True
+        ).update(confirmed_by=user, confirmed_at=now)
+        LogEntry.objects.bulk_create(
+            build(
+                user,
+                "plan.finding_confirmed",
+                plan=plan,
+                obj=finding,
+                kind=finding.kind,
+                message=finding.message,
+            )
+            for finding in findings
+        )
+    for finding in findings:
+        finding.confirmed_by, finding.confirmed_at = user, now
+    return findings
+
+
 def approve_plan(user: User | AnonymousUser, plan: ActionPlan) -> ActionPlan:
     """The Tim Pengarah approves a draft plan: it becomes ``ditetapkan``.
 
