@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from renaksi.audit.services import record
 from renaksi.units.models import Unit
 
 from .models import UnitRole
@@ -98,7 +99,16 @@ def grant_role(actor: User, unit: Unit, user: User, role: str) -> UnitRole:
     _check_within_reach(actor, unit, role)
     try:
         with transaction.atomic():
-            return UnitRole.objects.create(user=user, unit=unit, role=role, granted_by=actor)
+            granted = UnitRole.objects.create(user=user, unit=unit, role=role, granted_by=actor)
+            record(
+                actor,
+                "unit.role_granted",
+                unit=unit,
+                obj=granted,
+                user=user.get_username(),
+                role=role,
+            )
+            return granted
     except IntegrityError as exc:
         raise AccessError(
             _("%(user)s sudah memegang peran itu di %(unit)s.")
@@ -119,9 +129,26 @@ def revoke_role(actor: User, unit_role: UnitRole) -> int:
                 "minta administrator lain."
             )
         )
+    if grants_for(actor).lacks(grants_of_role(unit_role.unit, unit_role.role)):
+        raise AccessError(
+            _(
+                "Peran %(role)s di %(unit)s melebihi hak Anda: hanya yang dapat memberikannya "
+                "yang dapat mencabutnya. Minta administrator di atas Anda atau administrator "
+                "sistem."
+            )
+            % {"role": unit_role.get_role_display(), "unit": unit_role.unit.name}
+        )
     with transaction.atomic():
+        record(
+            actor,
+            "unit.role_revoked",
+            unit=unit_role.unit,
+            obj=unit_role,
+            user=unit_role.user.get_username(),
+            role=unit_role.role,
+        )
         unit_role.delete()
-        return release_pic_assignments(unit_role.user, unit_role.unit_id)
+        return release_pic_assignments(unit_role.user, unit_role.unit_id, actor=actor)
 
 
 def belongs_to_unit(user: User, unit_id: int) -> bool:
@@ -134,7 +161,7 @@ def belongs_to_unit(user: User, unit_id: int) -> bool:
     )
 
 
-def release_pic_assignments(user: User, unit_id: int) -> int:
+def release_pic_assignments(user: User, unit_id: int, actor: User | None = None) -> int:
     """After ``user`` lost a role or a team place in a unit: if that was their last one, they
     are no longer PIC of anything in the unit's plans. Returns the number of activities and
     sub-activities released. Call it inside the transaction that removed the role or place."""
@@ -146,6 +173,13 @@ def release_pic_assignments(user: User, unit_id: int) -> int:
     activities = Activity.objects.filter(pic=user, area__plan__unit_id=unit_id)
     released = subs.update(pic=None) + activities.update(pic=None)
     if released:
+        record(
+            actor,
+            "unit.pics_released",
+            unit=Unit.objects.get(pk=unit_id),
+            user=user.get_username(),
+            released=released,
+        )
         logger.info(
             "%s left unit %s: released as PIC of %d items", user.get_username(), unit_id, released
         )

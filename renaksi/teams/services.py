@@ -159,7 +159,7 @@ def remove_member(actor: User | AnonymousUser, member: TeamMember) -> int:
     with transaction.atomic():
         linked = member.user
         member.delete()
-        return release_pic_assignments(linked, member.team.unit_id) if linked else 0
+        return release_pic_assignments(linked, member.team.unit_id, actor) if linked else 0
 
 
 def _save_member(member: TeamMember, data: MemberData, *, linked_before: User | None, actor):
@@ -207,7 +207,7 @@ def _save_member(member: TeamMember, data: MemberData, *, linked_before: User | 
             member.save()
             # The entry's account changed: the one unlinked may have left the unit.
             if linked_before is not None and linked_before != member.user:
-                release_pic_assignments(linked_before, team.unit_id)
+                release_pic_assignments(linked_before, team.unit_id, actor)
     except IntegrityError as exc:  # the same entry saved at the same moment by someone else
         raise TeamError(_duplicate_message(name, data)) from exc
     return member
