@@ -9,6 +9,9 @@ Attempts are stored in the database, so each test starts with none. The cache (w
 password-reset limits count) is emptied before each test.
 """
 
+import os
+import shutil
+
 import pytest
 from django.contrib.auth import authenticate
 from django.core.cache import cache
@@ -54,3 +57,27 @@ def _reference_data(request):
     if ChangeArea.objects.count() < len(STANDARD_CHANGE_AREAS):
         for number, name in STANDARD_CHANGE_AREAS.items():
             ChangeArea.objects.get_or_create(number=number, defaults={"name": name})
+
+
+# Debian's chromium through Playwright (never a downloaded browser), for the browser tests.
+CHROMIUM = os.environ.get("RENAKSI_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

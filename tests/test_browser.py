@@ -1,38 +1,15 @@
 """In a real browser: sign in, open the plan, and no Content-Security-Policy violation.
 
 Drives Debian's chromium through Playwright (never a downloaded browser); .ci/run installs it.
-Set RENAKSI_CHROMIUM to use another chromium binary.
+Set RENAKSI_CHROMIUM to use another chromium binary (the ``browser`` fixture is in conftest.py).
 """
 
-import os
-import shutil
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from playwright.sync_api import sync_playwright
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-CHROMIUM = os.environ.get("RENAKSI_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
 
 
 def test_sign_in_and_read_the_plan_on_a_phone(live_server, browser, settings):

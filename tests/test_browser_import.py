@@ -18,7 +18,6 @@ from renaksi.plans.models import ActionPlan, ChangeArea, SubActivity
 from renaksi.plans.reference import STANDARD_CHANGE_AREAS
 
 from .decree_samples import bengkayang_bytes
-from .test_browser import browser  # noqa: F401  (the module-scoped chromium fixture)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -34,7 +33,7 @@ def shoot(page, name: str) -> None:
 
 
 @pytest.mark.parametrize(("width", "height"), [(1280, 900), (390, 844)], ids=["desktop", "phone"])
-def test_import_a_decree_in_the_browser(live_server, browser, settings, tmp_path, width, height):  # noqa: F811
+def test_import_a_decree_in_the_browser(live_server, browser, settings, tmp_path, width, height):
     settings.MEDIA_ROOT = tmp_path / "media"
     # A transactional test empties the database after itself, data migrations included.
     for number, name in STANDARD_CHANGE_AREAS.items():

@@ -16,26 +16,11 @@ from renaksi.lib.decree.columns import (
 )
 from renaksi.lib.decree.model import DecreeError
 from renaksi.lib.decree.parser import parse_decree
-from renaksi.lib.decree.text import leading_label, normalize_cell, parse_date_id
+from renaksi.lib.decree.text import MONTH_NAMES_ID, leading_label, normalize_cell, parse_date_id
 
 from .decree_samples import MONTHS, bengkayang_bytes, decree_text, full_plan_rows, row, table_header
 
-FULL_MONTHS = "\t".join(
-    [
-        "Januari",
-        "Februari",
-        "Maret",
-        "April",
-        "Mei",
-        "Juni",
-        "Juli",
-        "Agustus",
-        "September",
-        "Oktober",
-        "November",
-        "Desember",
-    ]
-)
+FULL_MONTHS = "\t".join(MONTH_NAMES_ID)
 
 
 def parse(text: str, **kwargs):
