@@ -40,6 +40,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from pdfplumber.table import TableFinder
 
+from .columns import month_of
 from .model import DecreeError, Position
 from .read_common import (
     Assembler,
@@ -51,7 +52,6 @@ from .read_common import (
     no_table_error,
 )
 from .source import SourceDocument
-from .text import MONTH_LABELS, MONTHS_ID
 
 MAX_PAGES = 200
 MAX_SEGMENTS_PER_PAGE = 200_000
@@ -449,8 +449,7 @@ def _words_of(line: _TextLine) -> list[tuple[str, float, float]]:
 
 
 def _month_of(word: str) -> int | None:
-    key = re.sub(r"[^A-Za-z]", "", word)
-    return MONTH_LABELS.get(key.upper()) or MONTHS_ID.get(key.lower())
+    return month_of(word)  # the column model's spellings: JAN, Jan., Januari, AGT …
 
 
 @dataclass

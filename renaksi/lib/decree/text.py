@@ -36,28 +36,6 @@ MONTH_NAMES_ID = [
     "November",
     "Desember",
 ]
-# Column labels of the schedule as decrees print them.
-MONTH_LABELS = {
-    "JAN": 1,
-    "FEB": 2,
-    "PEB": 2,
-    "MAR": 3,
-    "APR": 4,
-    "MEI": 5,
-    "JUN": 6,
-    "JUL": 7,
-    "AGT": 8,
-    "AGS": 8,
-    "AGU": 8,
-    "AGUS": 8,
-    "SEP": 9,
-    "SEPT": 9,
-    "OKT": 10,
-    "NOV": 11,
-    "NOP": 11,
-    "DES": 12,
-}
-CHECK_MARKS = {"√", "✓", "✔", "✔️", "☑"}
 
 _TAG = re.compile(r"</?[a-zA-Z][^<>]{0,40}>")
 _EMPHASIS = re.compile(r"\*{1,3}([^*\n]+?)\*{1,3}")
@@ -117,12 +95,6 @@ def clean(text: str) -> str:
     return _SPACE_BEFORE_PUNCT.sub(r"\1", text)
 
 
-def is_mark(cell: str) -> bool:
-    from .columns import is_mark as shape_mark
-
-    return shape_mark(cell)
-
-
 def leading_label(text: str) -> tuple[int | None, str, str]:
     """Split a leading list label: ``"2. Foo"`` → ``(2, "2", "Foo")``; ``"d Foo"`` → letter;
     ``"1.2.3 Foo"`` → ``(3, "1.2.3", "Foo")``; ``"(a) Foo"`` → ``(None, "a", "Foo")``."""
@@ -144,13 +116,6 @@ def label_number(text: str) -> int | None:
     if label and len(label) == 1 and label.isalpha():
         return ord(label.lower()) - ord("a") + 1
     return None
-
-
-def label_path(label: str) -> tuple[int, ...]:
-    """``"1.2.3"`` → ``(1, 2, 3)``; ``"4"`` → ``(4,)``; a letter → ``()``."""
-    if not label or not label[0].isdigit():
-        return ()
-    return tuple(int(part) for part in label.split("."))
 
 
 def strip_label(text: str) -> str:
@@ -204,16 +169,6 @@ def parse_date_id(text: str) -> datetime.date | None:
 
 def format_date_id(value: datetime.date) -> str:
     return f"{value.day} {MONTH_NAMES_ID[value.month - 1]} {value.year}"
-
-
-def month_span(months) -> str:
-    """``[1, 2, 3]`` → ``"Januari–Maret"``; ``[3, 6, 9]`` → ``"Maret, Juni, September"``."""
-    months = sorted(months)
-    if not months:
-        return "-"
-    if len(months) > 2 and months == list(range(months[0], months[-1] + 1)):
-        return f"{MONTH_NAMES_ID[months[0] - 1]}–{MONTH_NAMES_ID[months[-1] - 1]}"
-    return ", ".join(MONTH_NAMES_ID[m - 1] for m in months)
 
 
 def shorten(text: str, width: int = 60) -> str:
