@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "renaksi.teams",
     "renaksi.access",
     "renaksi.audit",
+    "renaksi.exports",
 ]
 
 MIDDLEWARE = [

@@ -9,4 +9,5 @@ urlpatterns = [
     path("tim/", include("renaksi.teams.urls")),
     path("", include("renaksi.plans.urls")),
     path("", include("renaksi.importer.urls")),
+    path("", include("renaksi.exports.urls")),
 ]

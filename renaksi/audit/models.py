@@ -15,6 +15,36 @@ ACTION_LABELS = {
     "plan.reopened": _("Rencana aksi dibuka kembali"),
     "plan.finding_confirmed": _("Temuan impor dikonfirmasi"),
     "plan.pic_assigned": _("Penanggung jawab sub kegiatan diubah"),
+    # Creating a plan (renaksi/plans/creation.py).
+    "plan.created": _("Rencana aksi dibuat"),
+    "plan.created_from_template": _("Rencana aksi dibuat dari templat"),
+    "plan.copied": _("Rencana aksi disalin dari tahun sebelumnya"),
+    # The status workflow (renaksi/plans/workflow.py).
+    "plan.submitted": _("Rencana aksi diajukan ke Tim Pengarah"),
+    "plan.returned": _("Rencana aksi dikembalikan untuk diperbaiki"),
+    "plan.withdrawn": _("Pengajuan rencana aksi ditarik kembali"),
+    # The editor (renaksi/plans/editing.py): before/after values in ``data``.
+    "plan.decree_changed": _("Data keputusan diubah"),
+    "plan.area_added": _("Area ditambahkan"),
+    "plan.area_changed": _("Area diubah"),
+    "plan.area_moved": _("Area dipindahkan"),
+    "plan.area_deleted": _("Area dihapus"),
+    "plan.activity_added": _("Kegiatan ditambahkan"),
+    "plan.activity_changed": _("Kegiatan diubah"),
+    "plan.activity_moved": _("Kegiatan dipindahkan"),
+    "plan.activity_deleted": _("Kegiatan dihapus"),
+    "plan.sub_activity_added": _("Sub kegiatan ditambahkan"),
+    "plan.sub_activity_changed": _("Sub kegiatan diubah"),
+    "plan.sub_activity_moved": _("Sub kegiatan dipindahkan"),
+    "plan.sub_activity_deleted": _("Sub kegiatan dihapus"),
+    "plan.schedule_changed": _("Jadwal sub kegiatan diubah"),
+    "plan.indicator_added": _("Indikator ditambahkan"),
+    "plan.indicator_changed": _("Indikator diubah"),
+    "plan.indicator_moved": _("Indikator dipindahkan"),
+    "plan.indicator_deleted": _("Indikator dihapus"),
+    "plan.finding_resolved": _("Temuan impor diselesaikan dengan memperbaiki baris"),
+    # Exports (renaksi/exports).
+    "plan.exported": _("Rencana aksi diunduh"),
 }
 
 

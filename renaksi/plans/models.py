@@ -50,8 +50,13 @@ class ActionPlan(models.Model):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draf")
+        SUBMITTED = "diajukan", _("Diajukan ke Tim Pengarah")
+        RETURNED = "dikembalikan", _("Dikembalikan untuk diperbaiki")
         DITETAPKAN = "ditetapkan", _("Ditetapkan")
         ARSIP = "arsip", _("Arsip")
+
+    # The states in which the secretariat may change the plan (the editor, an import).
+    EDITABLE_STATUSES = frozenset({Status.DRAFT, Status.RETURNED})
 
     unit = models.ForeignKey(
         Unit, verbose_name=_("satuan kerja"), on_delete=models.PROTECT, related_name="plans"
@@ -100,6 +105,22 @@ class ActionPlan(models.Model):
         related_name="+",
     )
     approved_at = models.DateTimeField(_("waktu persetujuan"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        "auth.User",
+        verbose_name=_("diajukan oleh"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("waktu pengajuan"), null=True, blank=True)
+    return_note = models.TextField(
+        _("catatan pengembalian"),
+        blank=True,
+        help_text=_("Catatan Tim Pengarah saat mengembalikan rencana aksi untuk diperbaiki."),
+    )
+    # Optimistic locking: every change through a service raises it by one (see plans/editing).
+    version = models.PositiveIntegerField(_("versi"), default=1)
 
     source_file = models.FileField(
         _("berkas sumber"), upload_to="decrees/%Y/", max_length=300, blank=True
@@ -130,6 +151,11 @@ class ActionPlan(models.Model):
             "year": self.year,
         }
 
+    @property
+    def is_editable(self) -> bool:
+        """Draft or returned: the secretariat may change it (editor, import)."""
+        return self.status in self.EDITABLE_STATUSES
+
 
 class PlanArea(models.Model):
     """A change area as the plan's appendix lists it."""
@@ -147,6 +173,7 @@ class PlanArea(models.Model):
         default=False,
         help_text=_("Baris area tidak ada di sumber; area disimpulkan oleh pengimpor."),
     )
+    version = models.PositiveIntegerField(_("versi"), default=1)
     source_line = models.PositiveIntegerField(_("baris sumber"), null=True, blank=True)
 
     class Meta:
@@ -179,6 +206,7 @@ class Activity(models.Model):
         blank=True,
         related_name="%(class)s_owned",
     )
+    version = models.PositiveIntegerField(_("versi"), default=1)
     source_line = models.PositiveIntegerField(_("baris sumber"), null=True, blank=True)
 
     class Meta:
@@ -229,6 +257,7 @@ class SubActivity(models.Model):
         blank=True,
         related_name="%(class)s_owned",
     )
+    version = models.PositiveIntegerField(_("versi"), default=1)
     source_line = models.PositiveIntegerField(_("baris sumber"), null=True, blank=True)
 
     class Meta:
@@ -302,6 +331,7 @@ class Indicator(models.Model):
         _("nilai target"), max_digits=12, decimal_places=2, null=True, blank=True
     )
     unit_of_measure = models.CharField(_("satuan"), max_length=50, blank=True)
+    version = models.PositiveIntegerField(_("versi"), default=1)
     source_line = models.PositiveIntegerField(_("baris sumber"), null=True, blank=True)
 
     class Meta:
@@ -414,6 +444,48 @@ class ImportFinding(models.Model):
     choice_key = models.CharField(_("kunci pilihan"), max_length=100, blank=True)
     options = models.JSONField(_("pilihan bacaan"), default=list, blank=True)
     chosen = models.CharField(_("bacaan yang dipakai"), max_length=50, blank=True)
+    # The row the finding concerns (set by the importer from the source line; kept when the
+    # row is edited, cleared when it is deleted).
+    area = models.ForeignKey(
+        PlanArea,
+        verbose_name=_("area"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="findings",
+    )
+    activity = models.ForeignKey(
+        Activity,
+        verbose_name=_("kegiatan"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="findings",
+    )
+    sub_activity = models.ForeignKey(
+        SubActivity,
+        verbose_name=_("sub kegiatan"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="findings",
+    )
+    indicator = models.ForeignKey(
+        Indicator,
+        verbose_name=_("indikator"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="findings",
+    )
+
+    class Resolution(models.TextChoices):
+        CONFIRMED = "confirmed", _("Bacaan dikonfirmasi")
+        CORRECTED = "corrected", _("Baris diperbaiki")
+
+    resolution = models.CharField(
+        _("penyelesaian"), max_length=20, choices=Resolution.choices, blank=True
+    )
     confirmed_by = models.ForeignKey(
         "auth.User",
         verbose_name=_("dikonfirmasi oleh"),

@@ -46,7 +46,7 @@ def confirm_finding(user: User | AnonymousUser, finding: ImportFinding) -> Impor
     with transaction.atomic():
         # A conditional UPDATE, so two concurrent confirmations cannot both win.
         updated = ImportFinding.objects.filter(pk=finding.pk, confirmed_at__isnull=True).update(
-            confirmed_by=user, confirmed_at=now
+            confirmed_by=user, confirmed_at=now, resolution=ImportFinding.Resolution.CONFIRMED
         )
         if updated:
             record(
@@ -85,7 +85,7 @@ def confirm_findings(
         )
         ImportFinding.objects.filter(
             pk__in=[f.pk for f in findings], confirmed_at__isnull=True
-        ).update(confirmed_by=user, confirmed_at=now)
+        ).update(confirmed_by=user, confirmed_at=now, resolution=ImportFinding.Resolution.CONFIRMED)
         LogEntry.objects.bulk_create(
             build(
                 user,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import creation_urls, editor_urls, views, workflow_urls
 
 app_name = "plans"
 urlpatterns = [
@@ -15,3 +15,5 @@ urlpatterns = [
         name="confirm_finding",
     ),
 ]
+# The editor, the status workflow and plan creation keep their own modules.
+urlpatterns += editor_urls.urlpatterns + workflow_urls.urlpatterns + creation_urls.urlpatterns
