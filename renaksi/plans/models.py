@@ -437,6 +437,10 @@ class ImportFinding(models.Model):
         _("tingkat"), max_length=10, choices=Severity.choices, default=Severity.WARNING
     )
     message = models.TextField(_("pesan"))
+    # The message as a translatable template and its values, so that it follows the reader's
+    # language (``message`` keeps the Indonesian text as written at import time).
+    message_template = models.TextField(_("templat pesan"), blank=True)
+    message_params = models.JSONField(_("nilai pesan"), default=dict, blank=True)
     position = models.JSONField(
         _("posisi di sumber"), default=dict, blank=True, help_text=_("Baris, lembar, sel, halaman.")
     )
