@@ -93,6 +93,8 @@ SECRET_KEY = read_secret_key()
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
+# A refused form (expired or missing CSRF token) gets a page saying to reload it.
+CSRF_FAILURE_VIEW = "renaksi.core.views.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -11,3 +11,9 @@ urlpatterns = [
     path("", include("renaksi.importer.urls")),
     path("", include("renaksi.exports.urls")),
 ]
+
+# The error pages in the site's layout (renaksi/core/views.py).
+handler400 = "renaksi.core.views.bad_request"
+handler403 = "renaksi.core.views.permission_denied"
+handler404 = "renaksi.core.views.page_not_found"
+handler500 = "renaksi.core.views.server_error"
