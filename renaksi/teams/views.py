@@ -16,7 +16,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from renaksi.access.policy import CHANGE_TEAM, VIEW_TEAM, get_for_user, teams_visible_to
+from renaksi.access.policy import (
+    CHANGE_TEAM,
+    VIEW_TEAM,
+    VIEW_UNIT,
+    get_for_user,
+    teams_visible_to,
+)
 
 from .exports import XLSX_CONTENT_TYPE, TeamAppendix
 from .forms import CreateTeamForm, DecreeForm, MemberForm
@@ -108,6 +114,8 @@ def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "team": team,
             "appendix": appendix,
             "can_change": request.user.has_perm(CHANGE_TEAM, team),
+            # The breadcrumb links the unit only for a reader who may open it.
+            "can_view_unit": request.user.has_perm(VIEW_UNIT, team.unit),
         },
     )
 

@@ -26,6 +26,7 @@ from renaksi.access.services import (
 )
 from renaksi.teams.models import TeamMember
 
+from .breadcrumbs import TRAIL_RELATED, unit_trail
 from .forms import GrantRoleForm, InviteForm, UnitSearchForm
 
 UNITS_PER_PAGE = 50
@@ -51,7 +52,10 @@ def unit_list(request: HttpRequest) -> HttpResponse:
 
 def _unit_for(request: HttpRequest, pk: int, perm: str | None = None):
     return get_for_user(
-        request.user, units_visible_to(request.user).select_related("parent"), perm=perm, pk=pk
+        request.user,
+        units_visible_to(request.user).select_related(*TRAIL_RELATED),
+        perm=perm,
+        pk=pk,
     )
 
 
@@ -62,6 +66,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     children = units_visible_to(request.user).filter(parent=unit).order_by("code")
     context = {
         "unit": unit,
+        "trail": unit_trail(request.user, unit),
         "can_manage": can_manage,
         "children": children,
         "plans": plans_visible_to(request.user).filter(unit=unit).order_by("-year"),
@@ -101,7 +106,11 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
                 % {"email": user.email, "name": user.get_full_name() or user.username},
             )
             return redirect("units:detail", pk=unit.pk)
-    return render(request, "units/invite.html", {"unit": unit, "form": form})
+    return render(
+        request,
+        "units/invite.html",
+        {"unit": unit, "form": form, "trail": unit_trail(request.user, unit, include_unit=True)},
+    )
 
 
 @login_required
