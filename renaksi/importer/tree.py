@@ -42,6 +42,9 @@ LEVEL_MODELS: dict[str, type[models.Model]] = {
     "indicator": Indicator,
 }
 TREE_MODELS = frozenset(LEVEL_MODELS.values())
+# Rows that point at tree items but are no work on them: the import's own findings, which a
+# re-import replaces (their row links are cleared when the row goes).
+NOT_WORK_MODELS = frozenset({ImportFinding})
 # The foreign key from each level to its parent (the plan for an area).
 PARENT_FIELD = {
     "area": "plan",
@@ -532,6 +535,7 @@ def work_relations(model: type[models.Model]) -> list[models.ForeignObjectRel]:
         and rel.auto_created
         and not rel.concrete
         and rel.related_model not in TREE_MODELS
+        and rel.related_model not in NOT_WORK_MODELS
     ]
 
 
