@@ -14,12 +14,8 @@ from renaksi.audit.models import LogEntry
 from renaksi.audit.services import record
 from renaksi.importer.services import import_decree
 from renaksi.plans.models import ActionPlan, ImportFinding, SubActivity
-from renaksi.plans.services import (
-    FindingAlreadyConfirmed,
-    approve_plan,
-    assign_pics,
-    confirm_finding,
-)
+from renaksi.plans.services import FindingAlreadyConfirmed, assign_pics, confirm_finding
+from renaksi.plans.workflow import approve_plan
 from renaksi.teams.models import Position, ReformTeam, TeamMember
 
 from .import_support import base_tree, decree_bytes, find, make_units
@@ -109,10 +105,12 @@ def test_approval_is_recorded(unit, plan):
     steering = User.objects.create(username="pimpinan")
     team = ReformTeam.objects.create(unit=unit, year=2023)
     TeamMember.objects.create(team=team, user=steering, position=Position.PENGARAH_KETUA)
+    ActionPlan.objects.filter(pk=plan.pk).update(status=ActionPlan.Status.SUBMITTED)
+    plan.refresh_from_db()
     approve_plan(steering, plan)
     entry = LogEntry.objects.get(action="plan.approved")
     assert entry.actor == steering and entry.plan == plan
-    assert entry.data["before"] == {"status": "draft"}
+    assert entry.data["before"] == {"status": "diajukan", "approved_by": None, "approved_at": None}
     assert entry.data["after"]["status"] == "ditetapkan"
 
 

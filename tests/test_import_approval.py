@@ -9,7 +9,8 @@ from renaksi.access.models import UnitRole
 from renaksi.audit.models import LogEntry
 from renaksi.importer.services import ImportRefused, import_decree, preview_import
 from renaksi.plans.models import ActionPlan, SubActivity
-from renaksi.plans.services import PlanError, approve_plan, reopen_plan
+from renaksi.plans.services import PlanError
+from renaksi.plans.workflow import approve_plan, reopen_plan, submit_plan
 from renaksi.teams.models import Position, ReformTeam, TeamMember
 
 from .import_support import base_tree, decree_bytes, find, make_units
@@ -51,6 +52,7 @@ def actions(plan):
 def test_replace_of_an_approved_plan_is_refused_until_it_is_reopened(unit, people):
     plan = import_decree(decree_bytes(), unit=unit, filename="v1.txt").plan
     assert plan.status == ActionPlan.Status.DRAFT
+    submit_plan(people["admin"], plan)
     approve_plan(people["steering"], plan)
     with pytest.raises(ImportRefused) as refused:
         import_decree(revised(), unit=unit, filename="v2.txt", replace=True)
@@ -75,7 +77,13 @@ def test_replace_of_an_approved_plan_is_refused_until_it_is_reopened(unit, peopl
     )
     assert result.status == "replaced"
     assert find(plan, "1.1.1").name == "Sub satu area 1 (revisi)"
-    assert actions(plan) == ["plan.imported", "plan.approved", "plan.reopened", "plan.replaced"]
+    assert actions(plan) == [
+        "plan.imported",
+        "plan.submitted",
+        "plan.approved",
+        "plan.reopened",
+        "plan.replaced",
+    ]
 
 
 def test_a_replace_resets_an_approval_left_on_a_draft_and_records_it(unit, people):
@@ -114,6 +122,7 @@ def test_an_archived_plan_cannot_be_replaced(unit):
 @pytest.fixture
 def approved(unit, people):
     plan = import_decree(decree_bytes(), unit=unit, filename="v1.txt").plan
+    submit_plan(people["admin"], plan)
     return approve_plan(people["steering"], plan)
 
 
@@ -146,6 +155,7 @@ def test_only_an_approved_plan_is_reopened(approved, people):
 
 def test_reopen_then_approve_again(approved, people):
     reopen_plan(people["steering"], approved, "SK perubahan")
+    submit_plan(people["admin"], approved)
     approve_plan(people["steering"], approved)
     approved.refresh_from_db()
     assert approved.status == ActionPlan.Status.DITETAPKAN

@@ -18,6 +18,7 @@ from django.test import RequestFactory
 from renaksi.access import services as access
 from renaksi.access.models import UnitRole
 from renaksi.plans import services as plans
+from renaksi.plans import workflow
 from renaksi.plans.models import ActionPlan, ImportFinding, SubActivity
 from renaksi.teams import services as teams
 from renaksi.teams.models import Position, ReformTeam, TeamMember
@@ -99,14 +100,43 @@ CASES = [
         frozenset(ADMINS),
     ),
     Case(
-        "plans.approve_plan",
-        lambda w, actor, code: plans.approve_plan(actor, plan(w, code)),
-        lambda w, code: plan(w, code).status,
-        frozenset({"steering", "superuser"}),
+        "workflow.submit_plan",
+        lambda w, actor, code: workflow.submit_plan(actor, plan(w, code)),
+        lambda w, code: (plan(w, code).status, plan(w, code).version),
+        frozenset(ADMINS),
     ),
     Case(
-        "plans.reopen_plan",
-        lambda w, actor, code: plans.reopen_plan(actor, plan(w, code), "Salah ketik di lampiran"),
+        "workflow.withdraw_submission",
+        lambda w, actor, code: workflow.withdraw_submission(actor, plan(w, code)),
+        lambda w, code: (plan(w, code).status, plan(w, code).version),
+        frozenset(ADMINS),
+        setup=lambda w, code: ActionPlan.objects.filter(pk=w.plans[code].pk).update(
+            status=ActionPlan.Status.SUBMITTED
+        ),
+    ),
+    Case(
+        "workflow.return_plan",
+        lambda w, actor, code: workflow.return_plan(actor, plan(w, code), "Perbaiki area 5"),
+        lambda w, code: (plan(w, code).status, plan(w, code).return_note),
+        frozenset({"steering", "superuser"}),
+        setup=lambda w, code: ActionPlan.objects.filter(pk=w.plans[code].pk).update(
+            status=ActionPlan.Status.SUBMITTED
+        ),
+    ),
+    Case(
+        "workflow.approve_plan",
+        lambda w, actor, code: workflow.approve_plan(actor, plan(w, code)),
+        lambda w, code: plan(w, code).status,
+        frozenset({"steering", "superuser"}),
+        setup=lambda w, code: ActionPlan.objects.filter(pk=w.plans[code].pk).update(
+            status=ActionPlan.Status.SUBMITTED
+        ),
+    ),
+    Case(
+        "workflow.reopen_plan",
+        lambda w, actor, code: workflow.reopen_plan(
+            actor, plan(w, code), "Salah ketik di lampiran"
+        ),
         lambda w, code: plan(w, code).status,
         frozenset({"steering", "superuser"}),
         setup=lambda w, code: ActionPlan.objects.filter(pk=w.plans[code].pk).update(

@@ -186,9 +186,9 @@ def test_pic_page_query_count_does_not_grow_with_the_plan(client, world):
     assert len(big) == len(small)
 
 
-def test_steering_approves_a_draft_plan_once(client, world):
+def test_steering_approves_a_submitted_plan_once(client, world):
     plan = world.plans["6107"]
-    ActionPlan.objects.filter(pk=plan.pk).update(status=ActionPlan.Status.DRAFT)
+    ActionPlan.objects.filter(pk=plan.pk).update(status=ActionPlan.Status.SUBMITTED)
     client.force_login(world.users["steering"])
     html = client.get(reverse("plans:detail", args=[plan.pk])).content.decode()
     assert reverse("plans:approve", args=[plan.pk]) in html
@@ -197,7 +197,7 @@ def test_steering_approves_a_draft_plan_once(client, world):
     assert plan.status == ActionPlan.Status.DITETAPKAN
     assert plan.approved_by == world.users["steering"]
     response = client.post(reverse("plans:approve", args=[plan.pk]), follow=True)
-    assert "Hanya rencana aksi berstatus draf" in response.content.decode()
+    assert "Hanya rencana aksi yang sedang diajukan" in response.content.decode()
 
 
 def test_my_work_splits_due_and_other_months(client, world):

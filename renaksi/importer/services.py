@@ -298,6 +298,12 @@ def _existing_refusal(existing: ActionPlan | None, sha256: str, replace: bool) -
             "dan tidak dapat diganti. Tim Pengarah harus membukanya kembali lebih dulu, "
             "dengan alasan."
         ) % {"unit": existing.unit.code, "year": existing.year}
+    if existing.status == ActionPlan.Status.SUBMITTED:
+        return _(
+            "Rencana aksi %(unit)s tahun %(year)s sedang diajukan ke Tim Pengarah dan tidak "
+            "dapat diganti selama menunggu keputusan. Tarik kembali pengajuannya lebih dulu, "
+            "atau tunggu Tim Pengarah mengembalikannya."
+        ) % {"unit": existing.unit.code, "year": existing.year}
     if existing.status == ActionPlan.Status.ARSIP:
         return _(
             "Rencana aksi %(unit)s tahun %(year)s sudah diarsipkan dan tidak dapat diganti."
@@ -406,9 +412,11 @@ def import_decree(
 
     The same file imported again without ``replace`` changes nothing (``"unchanged"``). A
     different file for a unit and year that has a plan is refused unless ``replace``; then
-    the plan is updated in place (see the module docstring) and goes back to draft. A plan
-    set by the Tim Pengarah (``ditetapkan``) must be reopened first
-    (``renaksi.plans.services.reopen_plan``).
+    the plan is updated in place (see the module docstring); a draft stays a draft and a
+    plan the Tim Pengarah returned stays returned. A plan submitted to the Tim Pengarah
+    (``diajukan``) is refused until the secretariat withdraws it or the Tim Pengarah returns
+    it; one set by the Tim Pengarah (``ditetapkan``) must be reopened first
+    (``renaksi.plans.workflow.reopen_plan``).
 
     ``dry_run`` writes nothing and refuses nothing: the result carries the ``diff`` against
     the saved plan and the ``refusal`` the import would meet.
@@ -519,6 +527,7 @@ def _save(
     approval = None
     if existing is not None:
         approval = _reset_approval(plan)
+        plan.version += 1  # the row is locked: a page opened before the import is stale
     replaced_file = plan.source_file.name if existing is not None else ""
     plan.source_file.name = source_file_name(plan, sha256, filename)
     plan.save()
@@ -567,19 +576,18 @@ def _counts(match: TreeMatch) -> dict[str, int]:
 
 
 def _reset_approval(plan: ActionPlan) -> dict | None:
-    """A replaced tree is one nobody approved: back to draft, without an approver."""
-    if (
-        plan.status == ActionPlan.Status.DRAFT
-        and plan.approved_by_id is None
-        and plan.approved_at is None
-    ):
+    """A replaced tree is one nobody approved: without an approver, and a draft unless it was
+    returned by the Tim Pengarah (it stays ``dikembalikan``, with its note, until the
+    secretariat submits it again). Only draft and returned plans get here."""
+    status = plan.status if plan.status in ActionPlan.EDITABLE_STATUSES else ActionPlan.Status.DRAFT
+    if plan.status == status and plan.approved_by_id is None and plan.approved_at is None:
         return None
     before = {
         "status": plan.status,
         "approved_by": plan.approved_by_id,
         "approved_at": plan.approved_at,
     }
-    plan.status = ActionPlan.Status.DRAFT
+    plan.status = status
     plan.approved_by = None
     plan.approved_at = None
     return {

@@ -11,14 +11,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from renaksi.access.policy import APPROVE_PLAN, CHANGE_PLAN
+from renaksi.access.policy import CHANGE_PLAN
 from renaksi.audit.models import LogEntry
 from renaksi.audit.services import build, record
 
 from .models import ActionPlan, ImportFinding, SubActivity
-
-# The longest reason accepted for reopening a plan.
-REOPEN_REASON_MAX_LENGTH = 2000
 
 
 class PlanError(Exception):
@@ -31,6 +28,15 @@ class PlanError(Exception):
 
 class FindingAlreadyConfirmed(PlanError):
     pass
+
+
+def __getattr__(name: str):
+    """The status workflow moved to ``renaksi.plans.workflow``; its old names still resolve."""
+    if name in ("approve_plan", "reopen_plan", "REOPEN_REASON_MAX_LENGTH"):
+        from . import workflow
+
+        return getattr(workflow, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def confirm_finding(user: User | AnonymousUser, finding: ImportFinding) -> ImportFinding:
@@ -100,83 +106,6 @@ def confirm_findings(
     for finding in findings:
         finding.confirmed_by, finding.confirmed_at = user, now
     return findings
-
-
-def approve_plan(user: User | AnonymousUser, plan: ActionPlan) -> ActionPlan:
-    """The Tim Pengarah approves a draft plan: it becomes ``ditetapkan``.
-
-    Open findings of an error severity block approval; a plan already set is refused.
-    Recorded in the audit trail (``plan.approved``).
-    """
-    if not user.has_perm(APPROVE_PLAN, plan):
-        raise PermissionDenied
-    if plan.status != ActionPlan.Status.DRAFT:
-        raise PlanError(_("Hanya rencana aksi berstatus draf yang dapat disetujui."))
-    if plan.findings.filter(severity=ImportFinding.Severity.ERROR, confirmed_at=None).exists():
-        raise PlanError(_("Masih ada temuan impor berjenis kesalahan yang belum dikonfirmasi."))
-    now = timezone.now()
-    with transaction.atomic():
-        updated = ActionPlan.objects.filter(pk=plan.pk, status=ActionPlan.Status.DRAFT).update(
-            status=ActionPlan.Status.DITETAPKAN, approved_by=user, approved_at=now
-        )
-        if not updated:
-            raise PlanError(_("Rencana aksi ini sudah disetujui."))
-        record(
-            user,
-            "plan.approved",
-            plan=plan,
-            obj=plan,
-            before={"status": ActionPlan.Status.DRAFT},
-            after={"status": ActionPlan.Status.DITETAPKAN, "approved_at": now},
-        )
-    plan.status, plan.approved_by, plan.approved_at = ActionPlan.Status.DITETAPKAN, user, now
-    return plan
-
-
-def reopen_plan(user: User | AnonymousUser, plan: ActionPlan, reason: str) -> ActionPlan:
-    """The Tim Pengarah withdraws its approval of a plan so that it can be changed again.
-
-    The plan goes back to ``draft`` and loses ``approved_by``/``approved_at``; the approval
-    it had and ``reason`` (required) are kept in the audit trail (``plan.reopened``). Only
-    whoever may approve the plan may reopen it (``APPROVE_PLAN``). A re-import
-    (``renaksi.importer.services.import_decree(..., replace=True)``) of an approved plan is
-    refused until it has been reopened.
-    """
-    if not user.has_perm(APPROVE_PLAN, plan):
-        raise PermissionDenied
-    reason = " ".join((reason or "").split())
-    if not reason:
-        raise PlanError(_("Tuliskan alasan membuka kembali rencana aksi ini."))
-    if len(reason) > REOPEN_REASON_MAX_LENGTH:
-        raise PlanError(
-            _("Alasan terlalu panjang (%(length)s karakter); batasnya %(limit)s karakter.")
-            % {"length": len(reason), "limit": REOPEN_REASON_MAX_LENGTH}
-        )
-    if plan.status != ActionPlan.Status.DITETAPKAN:
-        raise PlanError(_("Hanya rencana aksi yang sudah ditetapkan yang dapat dibuka kembali."))
-    with transaction.atomic():
-        current = ActionPlan.objects.select_for_update().get(pk=plan.pk)
-        if current.status != ActionPlan.Status.DITETAPKAN:
-            raise PlanError(_("Rencana aksi ini sudah dibuka kembali."))
-        before = {
-            "status": current.status,
-            "approved_by": current.approved_by_id,
-            "approved_at": current.approved_at,
-        }
-        ActionPlan.objects.filter(pk=plan.pk).update(
-            status=ActionPlan.Status.DRAFT, approved_by=None, approved_at=None
-        )
-        record(
-            user,
-            "plan.reopened",
-            plan=plan,
-            obj=plan,
-            reason=reason,
-            before=before,
-            after={"status": ActionPlan.Status.DRAFT, "approved_by": None, "approved_at": None},
-        )
-    plan.status, plan.approved_by, plan.approved_at = ActionPlan.Status.DRAFT, None, None
-    return plan
 
 
 def unit_people(unit_id: int):

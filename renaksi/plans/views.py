@@ -20,8 +20,9 @@ from .lampiran import (
     period_headers,
 )
 from .models import ImportFinding, SubActivity
-from .services import PlanError, approve_plan, assign_pics, confirm_finding, unit_people
+from .services import PlanError, assign_pics, confirm_finding, unit_people
 from .work import my_work, parse_month, today_for, years_with_work
+from .workflow import APPROVE, approve_plan, may
 
 PLANS_PER_PAGE = 50
 
@@ -67,8 +68,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 for value, label in reversed(ImportFinding.Severity.choices)
             ],
             "can_change": request.user.has_perm(CHANGE_PLAN, plan),
-            "can_approve": plan.status == plan.Status.DRAFT
-            and request.user.has_perm(APPROVE_PLAN, plan),
+            "can_approve": may(request.user, APPROVE, plan),
         },
     )
 
