@@ -9,6 +9,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from .matrix_common import APPROVE, MANAGE, NONE, READ, Row, plan_link, plan_url
+from .matrix_creation import ROWS as CREATION_ROWS
 from .matrix_editor import ROWS as EDITOR_ROWS
 from .matrix_importer import ROWS as IMPORTER_ROWS
 from .matrix_teams import ROWS as TEAM_ROWS
@@ -34,7 +35,14 @@ PLAN_ROWS: dict[str, Row] = {
     ),
     "plans:approve": Row(path=plan_url("plans:approve"), allowed=APPROVE, method="post"),
 }
-MATRIX: dict[str, Row] = {**PLAN_ROWS, **TEAM_ROWS, **UNIT_ROWS, **IMPORTER_ROWS, **EDITOR_ROWS}
+MATRIX: dict[str, Row] = {
+    **PLAN_ROWS,
+    **CREATION_ROWS,
+    **TEAM_ROWS,
+    **UNIT_ROWS,
+    **IMPORTER_ROWS,
+    **EDITOR_ROWS,
+}
 
 # Views outside the matrix, each with the reason and the test that covers it.
 EXEMPT = {

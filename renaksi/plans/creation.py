@@ -100,6 +100,8 @@ class CreationResult:
     to_review: list[str] = field(default_factory=list)
     # Rows of the tree whose text mentions the source year.
     old_year_rows: int = 0
+    # The year of the plan copied from (a copy or a plan used as template).
+    source_year: int | None = None
 
 
 # -- permission and checks --------------------------------------------------------------------
@@ -293,6 +295,7 @@ def copy_plan(
             to_fill=list(DECREE_FIELDS_TO_FILL),
             to_review=to_review,
             old_year_rows=old_year_rows,
+            source_year=plan.year,
         )
         record(
             user,
