@@ -2,7 +2,9 @@
 
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.db import OperationalError
+from django.http import HttpResponse
 from django.urls import path
+from django.views.decorators.http import require_POST
 
 from renaksi.urls import handler400, handler403, handler404, handler500
 from renaksi.urls import urlpatterns as site_urlpatterns
@@ -26,7 +28,13 @@ def suspicious(request):
     raise SuspiciousOperation(f"{SECRET}: tampered")
 
 
+@require_POST
+def post_only(request):
+    return HttpResponse("done")
+
+
 urlpatterns = [
+    path("uji/kirim/", post_only),
     path("uji/rusak/", crash),
     path("uji/basis-data/", crash_database),
     path("uji/terlarang/", forbidden),

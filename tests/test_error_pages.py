@@ -141,6 +141,22 @@ def test_expired_form_in_english_when_chosen(member):
     assert_error_page(response, 403, "Formulir sudah kedaluwarsa", language="en")
 
 
+# ---------- 405 ----------
+
+
+def test_405_is_a_page_with_a_way_back_not_a_blank(signed_in):
+    response = signed_in.get("/uji/kirim/", HTTP_REFERER="http://testserver/satker/")
+    body = assert_error_page(response, 405, "Tindakan tidak dapat dibuka sebagai halaman")
+    assert response["Allow"] == "POST"
+    assert 'href="/satker/"' in body
+    assert signed_in.post("/uji/kirim/").content == b"done"
+
+
+def test_405_in_english_when_chosen(signed_in):
+    response = english(signed_in).get("/uji/kirim/")
+    assert_error_page(response, 405, "Tindakan tidak dapat dibuka sebagai halaman", language="en")
+
+
 # ---------- 400 ----------
 
 

@@ -12,6 +12,7 @@ system administrator, or someone who already holds that reach, can grant those.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
@@ -117,27 +118,33 @@ def grant_role(actor: User, unit: Unit, user: User, role: str) -> UnitRole:
         ) from exc
 
 
+def revoke_refusal(actor: User, unit_role: UnitRole) -> str | None:
+    """Why ``actor`` may not revoke ``unit_role`` (an Indonesian message), or None if they may.
+
+    Shown on the confirmation page before anything is asked, and checked again by revoke_role.
+    The caller has checked MANAGE_UNIT.
+    """
+    if unit_role.user_id == actor.pk and unit_role.role == UnitRole.Role.ADMIN:
+        return _(
+            "Anda tidak dapat mencabut peran administrator Anda sendiri; minta administrator lain."
+        )
+    if grants_for(actor).lacks(grants_of_role(unit_role.unit, unit_role.role)):
+        return _(
+            "Peran %(role)s di %(unit)s melebihi hak Anda: hanya yang dapat memberikannya "
+            "yang dapat mencabutnya. Minta administrator di atas Anda atau administrator "
+            "sistem."
+        ) % {"role": unit_role.get_role_display(), "unit": unit_role.unit.name}
+    return None
+
+
 def revoke_role(actor: User, unit_role: UnitRole) -> int:
     """Take a role away. If it was the person's last role or team place in the unit, they stop
     being PIC there too (same transaction); returns the number of PIC assignments released."""
     if not actor.has_perm(MANAGE_UNIT, unit_role.unit):
         raise PermissionDenied
-    if unit_role.user_id == actor.pk and unit_role.role == UnitRole.Role.ADMIN:
-        raise AccessError(
-            _(
-                "Anda tidak dapat mencabut peran administrator Anda sendiri; "
-                "minta administrator lain."
-            )
-        )
-    if grants_for(actor).lacks(grants_of_role(unit_role.unit, unit_role.role)):
-        raise AccessError(
-            _(
-                "Peran %(role)s di %(unit)s melebihi hak Anda: hanya yang dapat memberikannya "
-                "yang dapat mencabutnya. Minta administrator di atas Anda atau administrator "
-                "sistem."
-            )
-            % {"role": unit_role.get_role_display(), "unit": unit_role.unit.name}
-        )
+    refusal = revoke_refusal(actor, unit_role)
+    if refusal is not None:
+        raise AccessError(refusal)
     with transaction.atomic():
         record(
             actor,
@@ -159,6 +166,54 @@ def belongs_to_unit(user: User, unit_id: int) -> bool:
         UnitRole.objects.filter(user=user, unit_id=unit_id).exists()
         or TeamMember.objects.filter(user=user, team__unit_id=unit_id).exists()
     )
+
+
+@dataclass(frozen=True)
+class RevokeEffects:
+    """What revoking a role would take away, for the confirmation page (nothing is changed)."""
+
+    other_roles: list[UnitRole]  # the person's other roles in the same unit
+    team_places: int  # their places in the unit's Tim RB
+    activities: list  # Activity rows they would stop being PIC of
+    sub_activities: list  # SubActivity rows they would stop being PIC of
+
+    @property
+    def keeps_belonging(self) -> bool:
+        return bool(self.other_roles or self.team_places)
+
+    @property
+    def released_count(self) -> int:
+        return len(self.activities) + len(self.sub_activities)
+
+
+def revoke_effects(actor: User, unit_role: UnitRole) -> RevokeEffects:
+    """What ``revoke_role(actor, unit_role)`` would release (as release_pic_assignments)."""
+    from renaksi.plans.models import Activity, SubActivity
+    from renaksi.teams.models import TeamMember
+
+    if not actor.has_perm(MANAGE_UNIT, unit_role.unit):
+        raise PermissionDenied
+    user, unit_id = unit_role.user, unit_role.unit_id
+    other_roles = list(UnitRole.objects.filter(user=user, unit_id=unit_id).exclude(pk=unit_role.pk))
+    team_places = TeamMember.objects.filter(user=user, team__unit_id=unit_id).count()
+    if other_roles or team_places:
+        return RevokeEffects(other_roles, team_places, [], [])
+    activities = list(
+        Activity.objects.filter(pic=user, area__plan__unit_id=unit_id)
+        .select_related("area__plan")
+        .order_by("-area__plan__year", "area__number", "position")
+    )
+    subs = list(
+        SubActivity.objects.filter(pic=user, activity__area__plan__unit_id=unit_id)
+        .select_related("activity__area__plan")
+        .order_by(
+            "-activity__area__plan__year",
+            "activity__area__number",
+            "activity__position",
+            "position",
+        )
+    )
+    return RevokeEffects([], 0, activities, subs)
 
 
 def release_pic_assignments(user: User, unit_id: int, actor: User | None = None) -> int:

@@ -7,7 +7,7 @@ from . import views
 
 urlpatterns = [
     path("masuk/", views.LoginView.as_view(), name="login"),
-    path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    path("keluar/", views.LogoutView.as_view(), name="logout"),
     path("sandi/lupa/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "sandi/lupa/terkirim/",

@@ -1,4 +1,5 @@
 from django.contrib.auth import views as auth_views
+from django.shortcuts import redirect, render
 
 from .forms import LoginForm, PasswordResetForm
 from .ratelimit import check_and_count
@@ -7,6 +8,18 @@ from .services import link_validity
 
 class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
+
+
+class LogoutView(auth_views.LogoutView):
+    """Signing out is a POST (the header's button). A GET (a reload, a bookmark, the language
+    switch) asks to confirm, or sends someone already signed out to the sign-in page."""
+
+    http_method_names = ["get", "head", "post", "options"]
+
+    def get(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect("login")
+        return render(request, "registration/logout_confirm.html")
 
 
 class PasswordResetView(auth_views.PasswordResetView):

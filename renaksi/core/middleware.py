@@ -24,3 +24,25 @@ class ChosenLanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         translation.deactivate()
         return response
+
+
+class MethodNotAllowedPageMiddleware:
+    """A 405 (an action's address opened as a page) shown in the layout with a way back.
+
+    Views that act on a POST send a GET to the page where the action lives
+    (core.decorators.post_only); this catches the rest, so no one meets a blank page.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code != 405 or response.streaming or response.content:
+            return response
+        from .views import method_not_allowed
+
+        page = method_not_allowed(request)
+        if "Allow" in response.headers:
+            page.headers["Allow"] = response.headers["Allow"]
+        return page

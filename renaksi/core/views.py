@@ -1,4 +1,4 @@
-"""The error pages: 400, 403, 404, 500 and a refused form (CSRF), in the site's layout.
+"""The error pages: 400, 403, 404, 405, 500 and a refused form (CSRF), in the site's layout.
 
 Each page says what happened in plain words and offers a way back: the previous page (when the
 browser says it came from this site), the home page, and the sign-in page for someone not
@@ -91,6 +91,13 @@ def permission_denied(request, exception=None):
 def page_not_found(request, exception=None):
     """handler404. The exception's text is not shown (it may name a model or a pattern)."""
     return _render(request, "404.html", HttpResponseNotFound)
+
+
+def method_not_allowed(request):
+    """A 405 in the layout (core.middleware.MethodNotAllowedPageMiddleware)."""
+    response = _render(request, "405.html", HttpResponse)
+    response.status_code = 405
+    return response
 
 
 def csrf_failure(request, reason="", template_name=""):

@@ -32,7 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from renaksi.access.policy import (
     CHANGE_PLAN,
@@ -41,6 +41,7 @@ from renaksi.access.policy import (
     grants_for,
     units_visible_to,
 )
+from renaksi.core.decorators import post_only
 from renaksi.lib.decree.formats import sniff
 from renaksi.lib.decree.model import DecreeError
 from renaksi.lib.decree.source import MAX_BYTES
@@ -279,8 +280,14 @@ def preview(request: HttpRequest, unit_pk: int) -> HttpResponse:
 # -- 3. save ------------------------------------------------------------------------------
 
 
+def _preview_page(request: HttpRequest, unit_pk: int) -> str:
+    """Where saving and discarding live: the preview (which sends on to the upload page when
+    nothing is staged)."""
+    return reverse("importer:preview", args=[unit_pk])
+
+
 @login_required
-@require_POST
+@post_only(_preview_page)
 def save(request: HttpRequest, unit_pk: int) -> HttpResponse:
     unit = _unit_for_import(request.user, unit_pk)
     staging = _staging(request.user, unit)
@@ -391,7 +398,7 @@ def _confirm_accepted(user, plan: ActionPlan, accepted: set[str]) -> int:
 
 
 @login_required
-@require_POST
+@post_only(_preview_page)
 def discard(request: HttpRequest, unit_pk: int) -> HttpResponse:
     unit = _unit_for_import(request.user, unit_pk)
     deleted, _rows = ImportStaging.objects.filter(user=request.user, unit=unit).delete()

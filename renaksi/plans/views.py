@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from renaksi.access.policy import APPROVE_PLAN, CHANGE_PLAN, get_plan_for_user, plans_visible_to
+from renaksi.core.decorators import post_only
 
 from .forms import PicForm
 from .lampiran import (
@@ -73,8 +74,12 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _finding_on_plan(request: HttpRequest, pk: int, finding_pk: int) -> str:
+    return reverse("plans:detail", args=[pk]) + f"#temuan-{finding_pk}"
+
+
 @login_required
-@require_POST
+@post_only(_finding_on_plan)
 def confirm_finding_view(request: HttpRequest, pk: int, finding_pk: int) -> HttpResponse:
     plan = get_plan_for_user(request.user, pk, write=True)
     finding = get_object_or_404(plan.findings, pk=finding_pk)

@@ -14,7 +14,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
 
 from renaksi.access.policy import (
     CHANGE_TEAM,
@@ -23,6 +22,7 @@ from renaksi.access.policy import (
     get_for_user,
     teams_visible_to,
 )
+from renaksi.core.decorators import get_or_post
 
 from .exports import XLSX_CONTENT_TYPE, TeamAppendix
 from .forms import CreateTeamForm, DecreeForm, MemberForm
@@ -204,11 +204,12 @@ def member_edit(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@get_or_post
 def member_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
-    """The first POST (from the team page) asks to confirm; the confirmed POST removes."""
+    """The first POST (from the team page) asks to confirm, and so does a GET (a reload, the
+    language switch); the confirmed POST removes."""
     member = _member(request, pk, member_pk)
-    if request.POST.get("konfirmasi") != "ya":
+    if request.method != "POST" or request.POST.get("konfirmasi") != "ya":
         return render(request, "teams/member_remove.html", {"team": member.team, "member": member})
     released = remove_member(request.user, member)
     message = _("%(name)s tidak lagi tercatat sebagai %(position)s.") % {

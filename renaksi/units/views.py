@@ -4,9 +4,9 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
 
 from renaksi.access.models import UnitRole
 from renaksi.access.policy import (
@@ -22,8 +22,11 @@ from renaksi.access.services import (
     grantable_roles,
     invite_user,
     resend_invitation,
+    revoke_effects,
+    revoke_refusal,
     revoke_role,
 )
+from renaksi.core.decorators import get_or_post, post_only
 from renaksi.teams.models import TeamMember
 
 from .breadcrumbs import TRAIL_RELATED, unit_trail
@@ -113,8 +116,13 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _users_section(request: HttpRequest, pk: int, **kwargs) -> str:
+    """Where the role actions live: the unit page's section on users and roles."""
+    return reverse("units:detail", args=[pk]) + "#pengguna"
+
+
 @login_required
-@require_POST
+@post_only(_users_section)
 def role_add(request: HttpRequest, pk: int) -> HttpResponse:
     unit = _unit_for(request, pk, MANAGE_UNIT)
     form = GrantRoleForm(request.POST, roles=grantable_roles(request.user, unit), unit=unit)
@@ -133,12 +141,30 @@ def role_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@get_or_post
 def role_remove(request: HttpRequest, pk: int, role_pk: int) -> HttpResponse:
+    """GET shows who loses what (the unit page's "Cabut" links here); POST revokes the role."""
     unit = _unit_for(request, pk, MANAGE_UNIT)
-    unit_role = get_object_or_404(
-        UnitRole.objects.select_related("unit", "user"), pk=role_pk, unit=unit
+    unit_role = (
+        UnitRole.objects.select_related("unit", "user", "granted_by")
+        .filter(pk=role_pk, unit=unit)
+        .first()
     )
+    if unit_role is None:  # revoked already (a second click, another tab, someone else)
+        messages.info(request, _("Peran itu sudah tidak ada; mungkin sudah dicabut."))
+        return redirect(_users_section(request, unit.pk))
+    if request.method != "POST":
+        return render(
+            request,
+            "units/role_remove.html",
+            {
+                "unit": unit,
+                "unit_role": unit_role,
+                "refusal": revoke_refusal(request.user, unit_role),
+                "effects": revoke_effects(request.user, unit_role),
+                "trail": unit_trail(request.user, unit, include_unit=True),
+            },
+        )
     try:
         released = revoke_role(request.user, unit_role)
     except AccessError as error:
@@ -154,11 +180,11 @@ def role_remove(request: HttpRequest, pk: int, role_pk: int) -> HttpResponse:
                 released,
             ) % {"count": released}
         messages.success(request, message)
-    return redirect("units:detail", pk=unit.pk)
+    return redirect(_users_section(request, unit.pk))
 
 
 @login_required
-@require_POST
+@post_only(_users_section)
 def resend_invite(request: HttpRequest, pk: int, role_pk: int) -> HttpResponse:
     unit = _unit_for(request, pk, MANAGE_UNIT)
     unit_role = get_object_or_404(UnitRole.objects.select_related("user"), pk=role_pk, unit=unit)
