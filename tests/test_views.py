@@ -576,11 +576,12 @@ def test_confirm_finding_records_who_and_when(client, editor, plan):
     assert "Dikonfirmasi oleh penyunting" in html
 
 
-def test_confirm_finding_rejects_get(client, editor, plan):
+def test_confirm_finding_by_get_changes_nothing_and_goes_to_the_finding(client, editor, plan):
     finding = plan.findings.first()
     client.force_login(editor)
     response = client.get(reverse("plans:confirm_finding", args=[plan.pk, finding.pk]))
-    assert response.status_code == 405
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"#temuan-{finding.pk}")
     finding.refresh_from_db()
     assert finding.confirmed_at is None
 
