@@ -46,6 +46,7 @@ from .tree import (
     build_tree,
     compute_diff,
     items_with_work,
+    link_findings,
     load_tree,
     match_trees,
     sync_findings,
@@ -532,6 +533,7 @@ def _save(
     plan.source_file.name = source_file_name(plan, sha256, filename)
     plan.save()
     write_tree(plan, reading.roots, match)
+    link_findings(reading.roots, reading.findings)
     kept = sync_findings(plan, reading.findings)
     store_after_commit(plan, data, replaced=replaced_file)
 

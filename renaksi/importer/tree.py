@@ -15,6 +15,7 @@ left over is added or removed. ``PlanDiff`` describes the outcome for people, an
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -649,7 +650,100 @@ FINDING_FIELDS = (
     "choice_key",
     "options",
     "chosen",
+    # The row the finding concerns (``link_findings``).
+    "area_id",
+    "activity_id",
+    "sub_activity_id",
+    "indicator_id",
 )
+
+# The level of the row a finding of each kind concerns; other kinds say it in their message
+# ("Nomor sub kegiatan …", "Kegiatan '…' tidak bernomor", "… dibaca sebagai indikator").
+FINDING_LEVELS = {
+    **dict.fromkeys(
+        (
+            "area_inferred",
+            "area_suggested",
+            "area_name",
+            "area_unknown",
+            "area_repeated",
+            "area_number_inferred",
+            "area_without_name",
+        ),
+        "area",
+    ),
+    **dict.fromkeys(
+        (
+            "missing_indicator",
+            "empty_schedule",
+            "month_overflow",
+            "merged_months",
+            "schedule_in_words",
+            "quarterly_schedule",
+            "row_shifted",
+            "wide_table",
+            "orphan_marks",
+        ),
+        "sub_activity",
+    ),
+    "implicit_sub_activity": "activity",
+}
+_LEVEL_WORDS = re.compile(r"\b(sub kegiatan|kegiatan|indikator|area)\b", re.IGNORECASE)
+_WORD_LEVELS = {
+    "sub kegiatan": "sub_activity",
+    "kegiatan": "activity",
+    "indikator": "indicator",
+    "area": "area",
+}
+
+
+def finding_level(kind: str, message: str) -> str | None:
+    """The level of the row a finding is about, from its kind or its message."""
+    if kind in FINDING_LEVELS:
+        return FINDING_LEVELS[kind]
+    if "dibaca sebagai" in message:
+        message = message.split("dibaca sebagai", 1)[1]
+    match = _LEVEL_WORDS.search(message)
+    return _WORD_LEVELS[match.group(1).lower()] if match else None
+
+
+_QUOTE = re.compile(r"'([^']{8,}?)(?:…|\.\.\.)?'")
+
+
+def _quoted(message: str) -> str:
+    """The row text a message quotes ("Teks 'Menetapkan Tim…' menyebut …"), if any."""
+    match = _QUOTE.search(message)
+    return " ".join(match.group(1).split()) if match else ""
+
+
+def _plain(node: Node) -> str:
+    return " ".join(str(getattr(node.obj, "name", None) or getattr(node.obj, "text", "")).split())
+
+
+def link_findings(roots: list[Node], findings: list[ImportFinding]) -> None:
+    """Point each finding at the row it concerns (``area``/``activity``/``sub_activity``/
+    ``indicator``): a written row read from the finding's source line, of the level the
+    finding is about when one is on that line, else the outermost row on it. Run after
+    ``write_tree`` (the rows have their keys). When the message quotes a row's text, the rows
+    of the line holding that text are preferred. A finding on no row's line points at none."""
+    by_line: dict[int, list[Node]] = defaultdict(list)
+    for node in walk(roots):
+        if node.obj.source_line is not None:
+            by_line[node.obj.source_line].append(node)
+    for finding in findings:
+        for level in LEVELS:
+            setattr(finding, level, None)
+        nodes = by_line.get(finding.line) if finding.line is not None else None
+        if not nodes:
+            continue
+        quoted = _quoted(finding.message)
+        if quoted:
+            nodes = [node for node in nodes if quoted in _plain(node)] or nodes
+        level = finding_level(finding.kind, finding.message)
+        chosen = next((node for node in nodes if node.level == level), None)
+        if chosen is None:
+            chosen = min(nodes, key=lambda node: LEVELS.index(node.level))
+        setattr(finding, chosen.level, chosen.saved or chosen.obj)
 
 
 def sync_findings(plan: ActionPlan, new_findings: list[ImportFinding]) -> int:

@@ -26,7 +26,7 @@ class DecimalCommaField(forms.DecimalField):
 
 
 def _widgets(names) -> dict:
-    return {name: forms.Textarea(attrs={"rows": 2}) for name in names if name in TEXTAREA_FIELDS}
+    return {name: forms.Textarea(attrs={"rows": 3}) for name in names if name in TEXTAREA_FIELDS}
 
 
 class VersionedForm(TextFieldsMixin, forms.Form):
