@@ -221,3 +221,16 @@ def test_page_query_budgets(admin_client, world, django_assert_max_num_queries):
             admin_client.get(reverse("plans:copy", args=[world.plans["6107"].pk])).status_code
             == 200
         )
+
+
+def test_posts_by_non_managers_are_refused_and_create_nothing(client, world):
+    plan = world.plans["6107"]
+    for persona in ("steering", "national_viewer", "province_reviewer", "implementer5"):
+        client.force_login(world.users[persona])
+        response = client.post(create_url(world), {"year": "2024", "basis": "kosong"})
+        assert response.status_code == 403, persona
+        response = client.post(reverse("plans:copy", args=[plan.pk]), {"year": "2024"})
+        assert response.status_code == 403, persona
+    client.force_login(world.users["other_regency"])  # cannot even see Bengkayang
+    assert client.post(create_url(world), {"year": "2024", "basis": "kosong"}).status_code == 404
+    assert ActionPlan.objects.filter(year=2024).count() == 0
