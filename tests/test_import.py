@@ -290,7 +290,7 @@ def test_plan_page_renders_the_whole_imported_bengkayang_plan(
     html = response.content.decode()
     for area in plan.areas.all():
         assert area.name in html
-    due_cells = html.count('<td class="col-month is-due">')
+    due_cells = html.count('<td class="due">')
     assert due_cells == sum(len(s.months) for s in SubActivity.objects.all()) > 400
     assert "Penguatan Pengawasan" in html and "disimpulkan" in html
     assert "Bengkulu" in html  # the place_mismatch finding is listed for review

@@ -49,8 +49,9 @@ def test_plan_page_shows_quarters_not_months(client, quarterly):
     for label in ("TW I", "TW II", "TW III", "TW IV"):
         assert f">{label}</th>" in html
     assert ">JAN</th>" not in html and ">DES</th>" not in html
-    assert html.count('class="col-month is-due"') == 2
-    assert "Triwulan III" in html  # the screen-reader name of a due quarter
+    assert html.count('<td class="due">') == 2
+    assert '<td class="due">TW III</td>' in html  # a due quarter's text equivalent
+    assert '<td data-m="TW II"></td>' in html  # the label of one not due, for phones
 
 
 def test_my_work_shows_quarters(client, quarterly):

@@ -216,12 +216,20 @@ def classes(cell):
     return (cell[1].get("class") or "").split()
 
 
+MONTH_LABELS = ["JAN", "FEB", "MAR", "APR", "MEI", "JUN", "JUL", "AGT", "SEP", "OKT", "NOV", "DES"]
+
+
 def month_marks(row):
-    """The months (1–12) marked in a row, checking both the class and the visible √."""
-    cells = [cell for cell in row if "col-month" in classes(cell)]
-    assert len(cells) == 12
-    marked = [month for month, cell in enumerate(cells, start=1) if "is-due" in classes(cell)]
-    assert [m for m, cell in enumerate(cells, start=1) if "√" in cell[2]] == marked
+    """The months (1–12) marked in a row: a due cell holds its month's abbreviation as text
+    (the check mark's text equivalent; the stylesheet draws the √), an empty one has it in
+    data-m for the phone layout."""
+    cells = row[-12:]
+    assert all("due" in classes(cell) or "data-m" in cell[1] for cell in cells)
+    marked = [month for month, cell in enumerate(cells, start=1) if "due" in classes(cell)]
+    assert [m for m, cell in enumerate(cells, start=1) if cell[2] == MONTH_LABELS[m - 1]] == marked
+    assert [cell[1].get("data-m") for cell in cells if "due" not in classes(cell)] == [
+        label for month, label in enumerate(MONTH_LABELS, start=1) if month not in marked
+    ]
     return marked
 
 
@@ -475,7 +483,8 @@ def test_detail_lists_the_findings_in_line_order(client, viewer, plan):
     html = response.content.decode()
     assert "Temuan impor" in html
     assert "Baris area 2 disimpulkan." in html
-    assert "month_overflow" in html
+    assert "Tanda bulan di luar kolom JAN–DES" in html  # the kind's label ...
+    assert "month_overflow" not in html  # ... never its code
     assert "Perlu dicek" in html  # severity label, not the stored code
     assert html.index("Kolom bulan berlebih.") < html.index("Baris area 2 disimpulkan.")
     assert response.context["open_finding_count"] == 2
@@ -492,7 +501,8 @@ def test_confirm_button_only_for_users_who_may_change_the_plan(client, viewer, e
 
     client.force_login(editor)
     html = client.get(reverse("plans:detail", args=[plan.pk])).content.decode()
-    assert f'action="{action}"' in html
+    assert f'formaction="{action}"' in html
+    assert 'form id="konfirmasi" method="post"' in html
 
 
 def test_confirmed_finding_shows_who_and_when_in_the_units_time_zone(client, viewer, editor, plan):

@@ -10,12 +10,15 @@ Works on a plan whose tree is already prefetched (``load_plan_tree``): it reads
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.dates import MONTHS
-from django.utils.translation import pgettext_lazy
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language, pgettext_lazy
 
 from .models import ActionPlan, Activity, ImportFinding, Indicator, PlanArea, SubActivity
 
@@ -132,6 +135,31 @@ class LampiranRow:
         screen readers."""
         return list(zip(period_names(self.schedule_kind), self.months, strict=True))
 
+    @property
+    def months_html(self) -> SafeString:
+        """The row's schedule cells (see ``schedule_cells``)."""
+        return schedule_cells(get_language() or "", self.schedule_kind, self.months)
+
+
+@functools.lru_cache(maxsize=1024)
+def schedule_cells(language: str, schedule_kind: str, months: tuple[bool, ...]) -> SafeString:
+    """The schedule cells of one row, built once per language and pattern (a plan has ~100
+    rows and a handful of patterns; the template loop over 12 cells a row was most of the
+    page's size and rendering time).
+
+    A due cell holds its period's abbreviation as text (the text equivalent of the check
+    mark the stylesheet draws, and the label on a phone); a cell that is not due is empty,
+    its abbreviation in ``data-m`` for the phone layout's compact month row only."""
+    labels = QUARTER_ABBREVIATIONS if schedule_kind == ActionPlan.Schedule.QUARTER else None
+    labels = [str(label) for label in labels or MONTH_ABBREVIATIONS]
+    cells = (
+        format_html('<td class="due">{}</td>', label)
+        if due
+        else format_html('<td data-m="{}"></td>', label)
+        for label, due in zip(labels, months, strict=True)
+    )
+    return format_html_join("", "{}", ((cell,) for cell in cells))
+
 
 def lampiran_rows(plan: ActionPlan) -> list[LampiranRow]:
     """The rows of the Lampiran table for a plan whose tree is prefetched."""
@@ -168,18 +196,48 @@ def lampiran_rows(plan: ActionPlan) -> list[LampiranRow]:
 
 
 def attach_findings(rows: list[LampiranRow], findings: list[ImportFinding]) -> None:
-    """Pair each finding with the first table row built from its source line.
+    """Pair each finding with the table row it concerns.
 
-    The row gets the finding in ``row.findings``; the finding gets ``row_anchor``, the id of
-    that row, so the review list can link to the row it is about and the row back to it.
+    A finding that points at its row (indicator, sub-activity, activity or area) goes to that
+    row; one that does not (older imports) to the first row built from its source line. The
+    row gets the finding in ``row.findings``; the finding gets ``row_anchor``, the id of that
+    row, so the review list can link to the row it is about and the row back to it.
     """
+    by_indicator: dict[int, LampiranRow] = {}
+    by_sub: dict[int, LampiranRow] = {}
+    by_activity: dict[int, LampiranRow] = {}
+    by_area: dict[int, LampiranRow] = {}
+    for row in rows:
+        if row.area is not None:
+            by_area[row.area.pk] = row
+        if row.activity is not None:
+            by_activity.setdefault(row.activity.pk, row)
+        if row.sub_activity is not None:
+            by_sub[row.sub_activity.pk] = row
+            for indicator in row.sub_activity.indicators.all():
+                by_indicator[indicator.pk] = row
+
+    def place(finding: ImportFinding, row: LampiranRow) -> None:
+        finding.row_anchor = row.anchor
+        row.findings.append(finding)
+
     by_line: dict[int, list[ImportFinding]] = defaultdict(list)
     for finding in findings:
         finding.row_anchor = ""
-        if finding.line is not None:
+        row = (
+            by_indicator.get(finding.indicator_id)
+            or by_sub.get(finding.sub_activity_id)
+            or by_activity.get(finding.activity_id)
+            or by_area.get(finding.area_id)
+        )
+        if row is not None:
+            place(finding, row)
+        elif finding.line is not None:
             by_line[finding.line].append(finding)
     for row in rows:
         for line in row.source_lines():
             for finding in by_line.pop(line, []):
-                finding.row_anchor = row.anchor
-                row.findings.append(finding)
+                place(finding, row)
+    order = {id(finding): index for index, finding in enumerate(findings)}
+    for row in rows:
+        row.findings.sort(key=lambda finding: order[id(finding)])

@@ -511,3 +511,8 @@ class ImportFinding(models.Model):
     @property
     def kind_label(self) -> str:
         return str(FINDING_KIND_LABELS.get(self.kind, self.kind))
+
+    @property
+    def display_message(self) -> str:
+        """The message as the reader should see it (pages use this, not ``message``)."""
+        return self.message

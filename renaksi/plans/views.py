@@ -10,7 +10,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from renaksi.access.policy import APPROVE_PLAN, CHANGE_PLAN, get_plan_for_user, plans_visible_to
+from renaksi.access.policy import (
+    APPROVE_PLAN,
+    CHANGE_PLAN,
+    VIEW_UNIT,
+    get_plan_for_user,
+    plans_visible_to,
+)
 from renaksi.core.decorators import post_only
 
 from .forms import PicForm
@@ -69,6 +75,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 for value, label in reversed(ImportFinding.Severity.choices)
             ],
             "can_change": request.user.has_perm(CHANGE_PLAN, plan),
+            # The breadcrumb links the unit only for a reader who may open its page.
+            "can_view_unit": request.user.has_perm(VIEW_UNIT, plan.unit),
             "can_approve": may(request.user, APPROVE, plan),
         },
     )
