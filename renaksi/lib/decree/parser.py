@@ -276,7 +276,7 @@ def _number_by_position(items, what: str, findings: list[Finding]) -> None:
                 Finding(
                     item.line,
                     "missing_number",
-                    f"{what} '{item.name[:50]}' tidak bernomor; diberi nomor {position} "
+                    f"{what} '{shorten(item.name, 50)}' tidak bernomor; diberi nomor {position} "
                     "sesuai urutannya.",
                     "info",
                 )

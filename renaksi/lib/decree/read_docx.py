@@ -40,6 +40,7 @@ from .read_common import (
     split_lines,
 )
 from .source import SourceDocument
+from .text import shorten
 
 W_P, W_TBL, W_SDT = qn("w:p"), qn("w:tbl"), qn("w:sdt")
 W_TR, W_TC = qn("w:tr"), qn("w:tc")
@@ -414,5 +415,5 @@ def _table_rows(
                 row,
                 "outside_table",
                 f"Teks di kiri kolom NO tabel {table.number} tidak dibaca sebagai sel tabel: "
-                f"'{' '.join(left)[:80]}'.",
+                f"'{shorten(' '.join(left), 80)}'.",
             )

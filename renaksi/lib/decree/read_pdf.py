@@ -52,6 +52,7 @@ from .read_common import (
     no_table_error,
 )
 from .source import SourceDocument
+from .text import shorten
 
 MAX_PAGES = 200
 MAX_SEGMENTS_PER_PAGE = 200_000
@@ -695,8 +696,8 @@ def _assemble(asm: Assembler, pages: list[_Page], lampiran: list[_Table], first_
                 asm.note(
                     None,
                     "pdf_text_outside_cells",
-                    f"Teks '{line.text[:80]}' di halaman {page.number} berada di dalam tabel "
-                    "tetapi di luar sel yang bergaris; dibaca sebagai baris teks tersendiri.",
+                    f"Teks '{shorten(line.text, 80)}' di halaman {page.number} berada di dalam "
+                    "tabel tetapi di luar sel yang bergaris; dibaca sebagai baris teks tersendiri.",
                     position=Position(page=page.number),
                 )
         items: list[tuple[float, object]] = [(line.top, line) for line in lines]

@@ -48,7 +48,7 @@ from .read_common import (
     split_lines,
 )
 from .source import SourceDocument
-from .text import format_date_id
+from .text import format_date_id, shorten
 
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _TITLE = re.compile(r"^\W*KEPUTUSAN\b", re.IGNORECASE)
@@ -370,7 +370,7 @@ def read_xlsx(data: bytes) -> SourceDocument:
             items.get(r),
             "outside_table",
             f"Teks di kiri tabel Lampiran (sebelum kolom {refs[0]}) tidak dibaca sebagai sel "
-            f"tabel: '{' '.join(texts)[:80]}'.",
+            f"tabel: '{shorten(' '.join(texts), 80)}'.",
             position=Position(sheet=table.name, row=r),
         )
     _note_formulas(asm, table, items)
@@ -393,8 +393,8 @@ def _note_formulas(asm: Assembler, sheet: _Sheet, items: dict) -> None:
         asm.note(
             items.get(r),
             "formula_cell",
-            f"Sel {letter}{r} berisi rumus '{formula[:60]}' tanpa nilai tersimpan; sel dibaca "
-            "kosong (rumus tidak pernah dihitung oleh Renaksi). Buka berkas di Excel atau "
+            f"Sel {letter}{r} berisi rumus '{shorten(formula, 60)}' tanpa nilai tersimpan; sel "
+            "dibaca kosong (rumus tidak pernah dihitung oleh Renaksi). Buka berkas di Excel atau "
             "LibreOffice lalu simpan ulang agar nilainya tersimpan, atau ganti rumus dengan "
             "nilainya.",
             position=Position(sheet=sheet.name, row=r, column=letter),

@@ -171,9 +171,24 @@ def format_date_id(value: datetime.date) -> str:
     return f"{value.day} {MONTH_NAMES_ID[value.month - 1]} {value.year}"
 
 
+# Where a shortened text may end: before a space, or after a hyphen or slash
+# ("Perundang-|undangan/|Deregulasi").
+_WORD_END = re.compile(r"\S(?=\s)|[-/](?=\S)")
+
+
 def shorten(text: str, width: int = 60) -> str:
+    """``text`` in at most ``width`` characters, cut at the end of a word with "…".
+
+    Only a first word longer than half the width is cut inside (there is no better place)."""
     text = text.strip()
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+    if len(text) <= width:
+        return text
+    room = text[: width - 1]
+    ends = [match.end() for match in _WORD_END.finditer(text, 0, width)]
+    ends = [end for end in ends if end <= len(room)]
+    if ends and ends[-1] >= width // 2:
+        room = text[: ends[-1]]
+    return room.rstrip(" ,;:.") + "…"
 
 
 # A list label inside a cell: at the start, or after ";", ":" or a line break.
