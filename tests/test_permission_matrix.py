@@ -8,12 +8,13 @@ resolver: a named view without a row in the table (or a reasoned exemption) fail
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from .matrix_common import APPROVE, MANAGE, NONE, READ, Row, plan_link, plan_url
+from .matrix_common import MANAGE, NONE, READ, Row, plan_link, plan_url
 from .matrix_creation import ROWS as CREATION_ROWS
 from .matrix_editor import ROWS as EDITOR_ROWS
 from .matrix_importer import ROWS as IMPORTER_ROWS
 from .matrix_teams import ROWS as TEAM_ROWS
 from .matrix_units import ROWS as UNIT_ROWS
+from .matrix_workflow import ROWS as WORKFLOW_ROWS
 from .permission_world import PERSONAS, UNIT_CODES, build_world
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +34,6 @@ PLAN_ROWS: dict[str, Row] = {
         allowed=MANAGE,
         method="post",
     ),
-    "plans:approve": Row(path=plan_url("plans:approve"), allowed=APPROVE, method="post"),
 }
 MATRIX: dict[str, Row] = {
     **PLAN_ROWS,
@@ -42,6 +42,7 @@ MATRIX: dict[str, Row] = {
     **UNIT_ROWS,
     **IMPORTER_ROWS,
     **EDITOR_ROWS,
+    **WORKFLOW_ROWS,
 }
 
 # Views outside the matrix, each with the reason and the test that covers it.

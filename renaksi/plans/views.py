@@ -8,10 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from renaksi.access.policy import (
-    APPROVE_PLAN,
     CHANGE_PLAN,
     VIEW_UNIT,
     get_plan_for_user,
@@ -29,7 +27,6 @@ from .lampiran import (
 from .models import ImportFinding, SubActivity
 from .services import PlanError, assign_pics, confirm_finding, unit_people
 from .work import my_work, parse_month, today_for, years_with_work
-from .workflow import APPROVE, approve_plan, may
 
 PLANS_PER_PAGE = 50
 
@@ -77,7 +74,6 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_change": request.user.has_perm(CHANGE_PLAN, plan),
             # The breadcrumb links the unit only for a reader who may open its page.
             "can_view_unit": request.user.has_perm(VIEW_UNIT, plan.unit),
-            "can_approve": may(request.user, APPROVE, plan),
         },
     )
 
@@ -101,19 +97,6 @@ def confirm_finding_view(request: HttpRequest, pk: int, finding_pk: int) -> Http
             _("Temuan baris %(line)s dikonfirmasi.") % {"line": finding.line or "–"},
         )
     return redirect(reverse("plans:detail", args=[plan.pk]) + f"#temuan-{finding.pk}")
-
-
-@login_required
-@require_POST
-def approve_plan_view(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = get_plan_for_user(request.user, pk, perm=APPROVE_PLAN)
-    try:
-        approve_plan(request.user, plan)
-    except PlanError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Rencana aksi disetujui dan ditetapkan."))
-    return redirect("plans:detail", pk=plan.pk)
 
 
 @login_required
