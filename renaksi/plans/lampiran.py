@@ -130,12 +130,6 @@ class LampiranRow:
         return sorted({item.source_line for item in items if item.source_line is not None})
 
     @property
-    def month_cells(self) -> list[tuple[str, bool]]:
-        """(full period name, due) for each month or quarter, the first first; the name is for
-        screen readers."""
-        return list(zip(period_names(self.schedule_kind), self.months, strict=True))
-
-    @property
     def months_html(self) -> SafeString:
         """The row's schedule cells (see ``schedule_cells``)."""
         return schedule_cells(get_language() or "", self.schedule_kind, self.months)
