@@ -64,7 +64,7 @@ def test_edit_the_plan_on_a_phone(live_server, browser):
     assert not page.locator("[data-save-button]").is_visible()
 
     # edit the sub-activity through its form
-    page.click(f'a[href="/rencana/{plan.pk}/ubah/sub-kegiatan/{sub.pk}/"]')
+    page.click(f'a[href="sub-kegiatan/{sub.pk}/"]')
     page.wait_for_load_state()
     shot(page, "row-form-390")
     page.fill("textarea[name=note]", "Diperbaiki di peramban")

@@ -36,28 +36,30 @@ def editor_url(world, *parts):
 
 
 def test_editor_page_shows_the_tree_grid_and_findings(admin_client, world):
-    response = admin_client.get(editor_url(world))
+    response = admin_client.get(editor_url(world) + "?area=semua")
     assert response.status_code == 200
     html = response.content.decode()
     assert "Kegiatan 1.1" in html and "Sub kegiatan 5.1.1" in html and "Indikator a." in html
     # the schedule grid: a checkbox per month, checked where scheduled
     sub = world.subs[0]
-    assert f'name="m-{sub.pk}" value="1" form="jf" checked' in html
-    assert f'name="m-{sub.pk}" value="3" form="jf">' in html
-    assert html.count(f'name="m-{sub.pk}"') == 12
+    assert f"name=m-{sub.pk} value=1 form=jf checked>" in html
+    assert f"name=m-{sub.pk} value=3 form=jf>" in html
+    assert html.count(f"name=m-{sub.pk} ") == 12
     # the finding shows on its row with a way to confirm the reading
     assert "Nomor melompat" in html
     finding = ImportFinding.objects.get()
-    assert editor_url(world, "temuan", finding.pk, "konfirmasi") in html
+    # (addresses relative to the editor page)
+    assert f"formaction=temuan/{finding.pk}/konfirmasi/ " in html
     # no inline script or style (CSP)
     assert "<script>" not in html and "style=" not in html
     assert "renaksi/editor.js" in html and "renaksi/editor.css" in html
 
 
 def test_editor_page_query_count_does_not_grow_with_the_plan(admin_client, world):
-    admin_client.get(editor_url(world))
+    url = editor_url(world) + "?area=semua"
+    admin_client.get(url)
     with CaptureQueriesContext(connection) as small:
-        admin_client.get(editor_url(world))
+        admin_client.get(url)
     activity = world.activities[2]
     for position in range(2, 12):
         sub = SubActivity.objects.create(
@@ -69,7 +71,7 @@ def test_editor_page_query_count_does_not_grow_with_the_plan(admin_client, world
             plan=world.plan, kind="empty_schedule", message="x", sub_activity=sub
         )
     with CaptureQueriesContext(connection) as large:
-        response = admin_client.get(editor_url(world))
+        response = admin_client.get(url)
     assert response.content.decode().count("Tambahan") == 10
     assert len(large) == len(small) <= 15
 
@@ -93,6 +95,25 @@ def test_who_gets_the_editor(client, world, persona, status):
 def test_anonymous_is_sent_to_sign_in(client, world):
     response = client.get(editor_url(world))
     assert response.status_code == 302 and "masuk" in response["Location"]
+
+
+def test_one_area_at_a_time(admin_client, world):
+    fifth = world.areas[1]
+    html = admin_client.get(editor_url(world)).content.decode()
+    assert "Kegiatan 1.1" in html and "Kegiatan 5.1" not in html
+    assert f'href="?area={fifth.pk}"' in html
+    html = admin_client.get(editor_url(world) + f"?area={fifth.pk}").content.decode()
+    assert "Kegiatan 5.1" in html and "Kegiatan 1.1" not in html
+    # the first area's open finding is counted on its tab
+    assert '<span class="count"' in html
+    # an unknown area shows the first one, never an error
+    assert "Kegiatan 1.1" in admin_client.get(editor_url(world) + "?area=x").content.decode()
+    # after an edit the editor opens on the row's area
+    sub = world.subs[2]
+    response = admin_client.post(
+        editor_url(world, "sub-kegiatan", sub.pk, "naik"), {"version": sub.version}
+    )
+    assert response["Location"] == editor_url(world) + f"?area={fifth.pk}#sub-kegiatan-{sub.pk}"
 
 
 def test_edit_activity(admin_client, world):

@@ -22,7 +22,7 @@ from renaksi.access.policy import get_plan_for_user
 
 from . import editing
 from .editor_forms import DecreeForm, make_row_form
-from .lampiran import load_plan_tree, period_headers, period_names
+from .lampiran import load_plan_tree, period_headers
 from .models import ActionPlan, Activity, ImportFinding, PlanArea, SubActivity
 from .services import PlanError, confirm_finding
 
@@ -35,6 +35,9 @@ LEVEL_SLUGS = {
 }
 SLUG_LEVELS = {slug: level for level, slug in LEVEL_SLUGS.items()}
 DIRECTIONS = {"naik": "up", "turun": "down"}
+# The editor shows one area at a time (``?area=<id>``), or every area (``?area=semua``).
+AREA_PARAMETER = "area"
+ALL_AREAS = "semua"
 
 
 def post_only(view):
@@ -74,9 +77,23 @@ def anchor(obj) -> str:
     return f"{LEVEL_SLUGS[editing.level_of(obj)]}-{obj.pk}"
 
 
+def _area_of(obj) -> PlanArea:
+    level = editing.level_of(obj)
+    if level == "area":
+        return obj
+    if level == "activity":
+        return obj.area
+    if level == "sub_activity":
+        return obj.activity.area
+    return obj.sub_activity.activity.area
+
+
 def _back(plan: ActionPlan, obj=None) -> str:
+    """The editor page showing ``obj``'s area, scrolled to ``obj``."""
     url = reverse("plans:editor", args=[plan.pk])
-    return f"{url}#{anchor(obj)}" if obj is not None else url
+    if obj is None:
+        return url
+    return f"{url}?{AREA_PARAMETER}={_area_of(obj).pk}#{anchor(obj)}"
 
 
 def _describe(obj) -> str:
@@ -115,28 +132,44 @@ def editor_page(request: HttpRequest, pk: int) -> HttpResponse:
     plan = load_plan_tree(get_plan_for_user(request.user, pk, write=True))
     findings = list(plan.findings.all())
     by_row = _row_findings(findings)
-    names = period_names(plan.schedule_kind)
     headers = [str(label) for label in period_headers(plan)]
     count = len(headers)
     for area in plan.areas.all():
         area.open_findings = by_row.get(("area", area.pk), [])
+        area.open_count = len(area.open_findings)
         for activity in area.activities.all():
             activity.open_findings = by_row.get(("activity", activity.pk), [])
+            area.open_count += len(activity.open_findings)
             for sub in activity.sub_activities.all():
                 sub.open_findings = by_row.get(("sub_activity", sub.pk), [])
+                area.open_count += len(sub.open_findings)
                 sub.cells = [
-                    (index + 1, headers[index], names[index], bool(sub.schedule & (1 << index)))
+                    (index + 1, headers[index], bool(sub.schedule & (1 << index)))
                     for index in range(count)
                 ]
                 for indicator in sub.indicators.all():
                     indicator.open_findings = by_row.get(("indicator", indicator.pk), [])
+                    area.open_count += len(indicator.open_findings)
     linked = sum(len(items) for items in by_row.values())
     open_count = sum(1 for finding in findings if finding.confirmed_at is None)
+    areas = list(plan.areas.all())
+    for index, area in enumerate(areas):
+        area.is_first, area.is_last = index == 0, index == len(areas) - 1
+    choice = request.GET.get(AREA_PARAMETER, "")
+    shown = [area for area in areas if str(area.pk) == choice]
+    if choice == ALL_AREAS:
+        shown = areas
+    elif not shown:
+        shown = areas[:1]
     return render(
         request,
         "plans/editor/editor.html",
         {
             "plan": plan,
+            "areas": areas,
+            "shown": shown,
+            "all_areas": shown is areas and len(areas) > 1,
+            "area_choice": ALL_AREAS if shown is areas else (shown[0].pk if shown else ""),
             "editable": plan.is_editable,
             "not_editable_message": "" if plan.is_editable else editing.not_editable_message(plan),
             "period_headers": headers,
@@ -491,7 +524,9 @@ def schedule_save(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Jadwal %(count)d sub kegiatan disimpan.") % {"count": saved})
     elif not problems:
         messages.info(request, _("Jadwal tidak berubah."))
-    return redirect(reverse("plans:editor", args=[plan.pk]) + "#jadwal")
+    area = request.POST.get(AREA_PARAMETER, "")
+    query = f"?{AREA_PARAMETER}={area}" if area.isdigit() or area == ALL_AREAS else ""
+    return redirect(reverse("plans:editor", args=[plan.pk]) + query + "#jadwal")
 
 
 # -- the decree -------------------------------------------------------------------------------
