@@ -530,3 +530,32 @@ def test_items_can_be_located_in_the_source():
     decree = parse_decree(bengkayang_bytes())
     sub = subs(decree)[0]
     assert decree.positions[sub.line].describe() == f"baris {sub.line}"
+
+
+def test_the_lampiran_alone_reads_its_heading_and_its_signature():
+    """A text copy of the Lampiran without the decree before it: the heading (``LAMPIRAN
+    KEPUTUSAN … NOMOR … TAHUN … TENTANG …``) is the title, the signature block under the
+    table says where, when and by whom it was set."""
+    text = (
+        "LAMPIRAN\nKEPUTUSAN KOMISI PEMILIHAN UMUM\nKABUPATEN SINTANG\nNOMOR 7 TAHUN 2023\n"
+        "TENTANG\nRENCANA AKSI REFORMASI BIROKRASI TAHUN 2023\n\n"
+        "RENCANA AKSI REFORMASI BIROKRASI DI LINGKUNGAN KOMISI PEMILIHAN UMUM KABUPATEN "
+        "SINTANG\nTAHUN 2023\n\n"
+        + table_header()
+        + full_plan_rows()
+        + "\nDitetapkan di Sintang\npada tanggal 2 Maret 2023\n\nKETUA KOMISI PEMILIHAN UMUM\n"
+        "KABUPATEN SINTANG,\n\nttd.\n\nBUDI SANTOSO\n"
+    )
+    decree = parse(text)
+    h = decree.header
+    assert (h.number, h.year, h.unit_name) == ("7", 2023, "KOMISI PEMILIHAN UMUM KABUPATEN SINTANG")
+    # Without the blank line, the table's title still ends the subject (a spreadsheet drops
+    # empty rows).
+    again = parse(text.replace("TAHUN 2023\n\nRENCANA", "TAHUN 2023\nRENCANA"))
+    assert again.header.subject == "RENCANA AKSI REFORMASI BIROKRASI TAHUN 2023"
+    assert h.subject == "RENCANA AKSI REFORMASI BIROKRASI TAHUN 2023"
+    assert (h.place, h.date.isoformat(), h.signer_name) == ("Sintang", "2023-03-02", "BUDI SANTOSO")
+    assert h.signer_title == "KETUA KOMISI PEMILIHAN UMUM KABUPATEN SINTANG"
+    assert decree.counts()["sub_activities"] == 8
+    missing = {f.message for f in decree.findings if f.kind == "missing_field"}
+    assert not any("tempat" in m or "tanggal" in m or "penanda tangan" in m for m in missing)

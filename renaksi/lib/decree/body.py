@@ -113,6 +113,21 @@ def parse_certification(lines: list[tuple[int, str]]) -> tuple[str, str]:
     return " ".join(collected[:-1]), collected[-1]
 
 
+_TABLE_TITLE = re.compile(r"^RENCANA\s+AKSI\s+REFORMASI\s+BIROKRASI\s+DI\s+LINGKUNGAN\b", re.I)
+
+
+def _lampiran_heading_ends(parts: list[str], text: str) -> bool:
+    """In a Lampiran's heading, the subject after TENTANG ends at a blank line, or at the
+    table's title (``RENCANA AKSI REFORMASI BIROKRASI DI LINGKUNGAN …``) once it has its year."""
+    heading = " ".join(parts)
+    subject = re.split(r"\bTENTANG\b", heading, maxsplit=1, flags=re.I)
+    if len(subject) < 2 or not subject[1].strip():
+        return False
+    if not text:
+        return True
+    return bool(_TABLE_TITLE.match(text) and _SUBJECT_YEAR.search(subject[1]))
+
+
 def parse_body(lines: list[tuple[int, str]]) -> DecreeHeader:
     """Parse numbered body lines (everything before the Lampiran)."""
     header = DecreeHeader()
@@ -132,11 +147,16 @@ def parse_body(lines: list[tuple[int, str]]) -> DecreeHeader:
             "Ini bukan keputusan: judul 'KEPUTUSAN … NOMOR … TAHUN … TENTANG …' tidak ditemukan."
         )
     title_line = plain[index][0]
+    # The Lampiran alone: its heading ("LAMPIRAN / KEPUTUSAN … TENTANG …") is followed by the
+    # table's own title, not by an issuer line.
+    lampiran_alone = [t.upper() for t in institution] == ["LAMPIRAN"]
     # The title runs to the issuer line ("KETUA …,"), "DENGAN RAHMAT TUHAN …" or the first
     # section; blank lines inside it do not end it.
     while index < len(plain):
         text = plain[index][1]
         if text and (_TITLE_END.match(text) or (title_parts and text.endswith(","))):
+            break
+        if lampiran_alone and _lampiran_heading_ends(title_parts, text):
             break
         if text:
             title_parts.append(text)

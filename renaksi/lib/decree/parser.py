@@ -64,6 +64,13 @@ def _parse_document(doc: SourceDocument, choices: dict[str, str] | None) -> Pars
     table = TableParser(choices=choices, source_format=doc.format)
     areas = table.parse(doc.rows)
     closing = parse_signature_block(doc.closing)
+    if not (header.place or header.date or header.signer_name):
+        # No signature in the body (the Lampiran alone): the Lampiran's own signature block
+        # says where, when and by whom the decree was set.
+        header.place, header.place_line = closing["place"], closing["place_line"]
+        header.date, header.date_line = closing["date"], closing["date_line"]
+        header.signer_name = closing["signer_name"]
+        header.signer_title = header.signer_title or closing["signer_title"]
     header.closing_place = closing["place"]
     header.closing_place_line = closing["place_line"]
     header.closing_date = closing["date"]

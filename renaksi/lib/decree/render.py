@@ -83,7 +83,9 @@ class RenderOptions:
     cell, ``"rows"`` writes one per row. ``page_rows``: item rows per page (``None``: one
     page). ``separator``: written after each item of a list (``";"`` as in the shared decree,
     ``""`` for none); not after a text that ends with a full stop. ``wrap``: body lines are
-    wrapped at this width (``None``: one line per paragraph).
+    wrapped at this width (``None``: one line per paragraph). ``stored_labels``: indicators
+    keep the labels the plan gives them (``IndicatorData.label``, none when empty) instead of
+    being numbered by position (what an exporter of a saved plan wants).
     """
 
     page_rows: int | None = 12
@@ -97,6 +99,7 @@ class RenderOptions:
     certification: bool = True
     closing_certification: bool = True
     wrap: int | None = None
+    stored_labels: bool = False
 
     def __post_init__(self) -> None:
         if self.numbering not in NUMBERING_STYLES:
@@ -129,6 +132,7 @@ class Entry:
     text: str
     number: int | None = None  # None: written without a label
     parents: tuple[int, ...] = ()  # the numbers above it, for hierarchical labels (1.2.3)
+    label: str | None = None  # a label as the plan keeps it ("1", "a"), written as is
 
 
 @dataclass
@@ -266,7 +270,9 @@ class TableModel:
 
     # -- cell text ------------------------------------------------------------------------
     def label(self, entry: Entry, role: str) -> str:
-        """The label of an item as the numbering style writes it."""
+        """The label of an item as the numbering style writes it (a stored label as is)."""
+        if entry.label is not None:
+            return entry.label
         if entry.number is None:
             return ""
         style = self.options.numbering
@@ -616,15 +622,27 @@ def build_table(decree: ParsedDecree, options: RenderOptions) -> TableModel:
                 periods = sub.quarters if schedule == QUARTER else sub.months
                 for period in periods:
                     cells[index[(schedule, period)]].mark = True
-                indicators = [
-                    Entry(
-                        indicator.text,
-                        n if len(sub.indicators) > 1 or options.number_single_indicator else None,
-                    )
-                    for n, indicator in enumerate(sub.indicators, start=1)
-                ]
+                if options.stored_labels:
+                    indicators = [
+                        Entry(indicator.text, label=indicator.label or None)
+                        for indicator in sub.indicators
+                    ]
+                else:
+                    indicators = [
+                        Entry(
+                            indicator.text,
+                            n
+                            if len(sub.indicators) > 1 or options.number_single_indicator
+                            else None,
+                        )
+                        for n, indicator in enumerate(sub.indicators, start=1)
+                    ]
                 opens = AREA if first_of_area else ACTIVITY if s == 0 else SUB
-                if options.indicator_layout == "cell" or len(indicators) <= 1:
+                # Stored labels missing on some items ("Foo; 1 Bar; 2 Baz; Qux" or "Foo; Bar"):
+                # one per row, or an unlabelled item would read as the end of the one before.
+                unlabelled = options.stored_labels and not all(e.label for e in indicators)
+                one_cell = options.indicator_layout == "cell" and not unlabelled
+                if one_cell or len(indicators) <= 1:
                     cells[index[INDICATOR]].entries = indicators
                     items.append(
                         table.new_row(

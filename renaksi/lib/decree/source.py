@@ -112,6 +112,11 @@ def read_text(data: bytes | str) -> SourceDocument:
     tab_lines = [i for i, (_, raw) in enumerate(lines) if "\t" in raw]
     if appendix_start is None or (tab_lines and tab_lines[0] < appendix_start):
         appendix_start = tab_lines[0] if tab_lines else len(lines)
+    elif tab_lines and not any(raw.strip() for _, raw in lines[:appendix_start]):
+        # The Lampiran alone ("LAMPIRAN / KEPUTUSAN … NOMOR … TAHUN … TENTANG …" then the
+        # table): its heading is all there is of the decree's body, as the rows above a
+        # spreadsheet's table are.
+        appendix_start = tab_lines[0]
     doc.body = lines[:appendix_start]
     last_table = tab_lines[-1] if tab_lines else appendix_start - 1
     previous_blank = False
