@@ -11,6 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from .matrix_common import MANAGE, NONE, READ, Row, plan_link, plan_url
 from .matrix_creation import ROWS as CREATION_ROWS
 from .matrix_editor import ROWS as EDITOR_ROWS
+from .matrix_exports import ROWS as EXPORT_ROWS
 from .matrix_importer import ROWS as IMPORTER_ROWS
 from .matrix_teams import ROWS as TEAM_ROWS
 from .matrix_units import ROWS as UNIT_ROWS
@@ -43,6 +44,7 @@ MATRIX: dict[str, Row] = {
     **IMPORTER_ROWS,
     **EDITOR_ROWS,
     **WORKFLOW_ROWS,
+    **EXPORT_ROWS,
 }
 
 # Views outside the matrix, each with the reason and the test that covers it.
