@@ -7,7 +7,6 @@ cells and the whitespace of wrapped lines), and the parser the text's plan.
 """
 
 import io
-import statistics
 import time
 import zipfile
 
@@ -755,18 +754,6 @@ def test_pdf_line_breaks_in_a_cell_are_kept_and_wrapped_lines_joined():
     cells = doc.rows[1].cells
     assert cells[4] == "1 Satu;\n2 Dua;"
     assert cells[3] == long  # wrapped over several lines in the PDF, one text again
-
-
-def test_bengkayang_pdf_reads_well_under_a_second(built):
-    data = built[("pdf", "bengkayang")]
-    read_document(data)  # the libraries are loaded once
-    times = []
-    for _ in range(5):
-        started = time.perf_counter()
-        read_document(data)
-        times.append(time.perf_counter() - started)
-    print(f"\nBengkayang PDF read: median {statistics.median(times) * 1000:.0f} ms, {times}")
-    assert statistics.median(times) < 1.0
 
 
 def test_pdf_table_without_rules_is_read_by_its_header(text_plans):
