@@ -34,7 +34,7 @@ from pathlib import Path
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -236,6 +236,7 @@ class NationalGenerator:
                         drafts = []
             self._flush(drafts, people)
             self.result.counts["teams"] = teams
+        analyze_tables()
         self.result.seconds = time.monotonic() - started
         return self.result
 
@@ -598,6 +599,21 @@ class NationalGenerator:
                 findings.append(finding)
         ImportFinding.objects.bulk_create(findings, batch_size=BATCH_SIZE)
         self.result.counts["findings"] += len(findings)
+
+
+def analyze_tables() -> None:
+    """Fresh planner statistics for the tables just filled (PostgreSQL): without them,
+    with autovacuum off or not yet run, the queries are planned as for empty tables."""
+    if connection.vendor != "postgresql":
+        return
+    models = [User, UnitRole, ReformTeam, TeamMember, ActionPlan, PlanArea, Activity]
+    models += [SubActivity, Indicator, ImportFinding]
+    # VACUUM also sets the visibility map, so that counting a tree reads only the
+    # indexes; it cannot run inside a transaction (as in a test), ANALYZE can.
+    command = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f'{command} "{model._meta.db_table}"')
 
 
 def _require_ids(objects) -> None:

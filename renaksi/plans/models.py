@@ -135,6 +135,8 @@ class ActionPlan(models.Model):
         verbose_name = _("rencana aksi")
         verbose_name_plural = _("rencana aksi")
         ordering = ["-year", "unit__code"]
+        # The plan list reads the newest year first: with this index it stops after one year.
+        indexes = [models.Index(fields=["year"], name="plan_year")]
         constraints = [
             models.UniqueConstraint(
                 fields=["unit", "year"],
@@ -180,6 +182,8 @@ class PlanArea(models.Model):
         verbose_name = _("area rencana aksi")
         verbose_name_plural = _("area rencana aksi")
         ordering = ["plan", "number"]
+        # (parent, id): counting and loading a plan's tree reads the index alone.
+        indexes = [models.Index(fields=["plan", "id"], name="plan_area_tree")]
         constraints = [
             models.UniqueConstraint(fields=["plan", "number"], name="plan_area_number_unique"),
             models.UniqueConstraint(fields=["plan", "change_area"], name="plan_area_once"),
@@ -213,6 +217,7 @@ class Activity(models.Model):
         verbose_name = _("kegiatan")
         verbose_name_plural = _("kegiatan")
         ordering = ["area", "position"]
+        indexes = [models.Index(fields=["area", "id"], name="activity_tree")]
         constraints = [
             models.UniqueConstraint(fields=["area", "position"], name="activity_position_unique"),
         ]
@@ -264,6 +269,7 @@ class SubActivity(models.Model):
         verbose_name = _("sub kegiatan")
         verbose_name_plural = _("sub kegiatan")
         ordering = ["activity", "position"]
+        indexes = [models.Index(fields=["activity", "id"], name="sub_activity_tree")]
         constraints = [
             models.UniqueConstraint(
                 fields=["activity", "position"], name="sub_activity_position_unique"

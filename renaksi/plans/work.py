@@ -74,6 +74,7 @@ def years_with_work(user) -> list[int]:
     return sorted(
         set(
             sub_activities_assigned_to(user)
+            .order_by()  # the model's ordering would join the DISTINCT (and every row)
             .values_list("activity__area__plan__year", flat=True)
             .distinct()
         ),

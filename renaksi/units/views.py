@@ -31,6 +31,7 @@ from renaksi.teams.models import TeamMember
 
 from .breadcrumbs import TRAIL_RELATED, unit_trail
 from .forms import GrantRoleForm, InviteForm, UnitSearchForm
+from .models import Unit
 
 UNITS_PER_PAGE = 50
 
@@ -38,18 +39,24 @@ UNITS_PER_PAGE = 50
 @login_required
 def unit_list(request: HttpRequest) -> HttpResponse:
     form = UnitSearchForm(request.GET or None)
-    units = (
-        units_visible_to(request.user)
-        .select_related("parent")
-        .annotate(child_count=Count("children", distinct=True))
-        .order_by("code")
-    )
+    units = units_visible_to(request.user).select_related("parent").order_by("code")
     if form.is_valid():
         if query := form.cleaned_data["q"].strip():
             units = units.filter(Q(name__icontains=query) | Q(code__startswith=query))
         if level := form.cleaned_data["level"]:
             units = units.filter(level=level)
+    # Paginate the bare units, then count the page's children in one grouped query.
     page = Paginator(units, UNITS_PER_PAGE).get_page(request.GET.get("halaman"))
+    page.object_list = list(page.object_list)
+    child_counts = dict(
+        Unit.objects.filter(parent__in=page.object_list)
+        .order_by()
+        .values("parent")
+        .annotate(count=Count("pk"))
+        .values_list("parent", "count")
+    )
+    for unit in page.object_list:
+        unit.child_count = child_counts.get(unit.pk, 0)
     return render(request, "units/unit_list.html", {"form": form, "page": page})
 
 

@@ -1,0 +1,181 @@
+"""The lists and the plan page cost the same queries with one plan and with many.
+
+One world is measured twice: first with a single plan (KPU Kabupaten Bengkayang 2026), then
+after generating plans for two provinces' units over five years. Every page must make exactly
+as many queries the second time, and its figures (the tree counts, child counts) stay right.
+"""
+
+import re
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import connection
+from django.db.models import Count
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from renaksi.core.national import generate_national
+from renaksi.plans.counts import attach_tree_counts
+from renaksi.plans.models import ActionPlan, Indicator, SubActivity
+from renaksi.plans.views import PLANS_PER_PAGE
+from renaksi.units.models import Unit
+
+pytestmark = pytest.mark.django_db
+
+YEAR = 2026
+MONTH = f"{YEAR}-03"
+
+
+def pages(plan_pk: int) -> list[tuple[str, str, str]]:
+    """(what, username, URL) for every page measured."""
+    return [
+        ("plan list, KPU RI viewer", "pembaca-kpuri", reverse("plans:list")),
+        ("plan list, unit admin", "admin-6107", reverse("plans:list")),
+        ("plan list, page 2", "pembaca-kpuri", reverse("plans:list") + "?halaman=2"),
+        ("unit list", "pembaca-kpuri", reverse("units:list")),
+        ("unit list, search", "pembaca-kpuri", reverse("units:list") + "?q=Kab"),
+        (
+            "my work, nothing assigned",
+            "pembaca-kpuri",
+            reverse("plans:my_work") + f"?bulan={MONTH}",
+        ),
+        ("my work, PIC", "staf-6107", reverse("plans:my_work") + f"?bulan={MONTH}"),
+        ("my work, implementer", "pelaksana1-6107", reverse("plans:my_work") + f"?bulan={MONTH}"),
+        ("plan page", "pembaca-kpuri", reverse("plans:detail", args=[plan_pk])),
+    ]
+
+
+def measure(client, plan_pk: int) -> dict:
+    counts = {}
+    for what, username, url in pages(plan_pk):
+        client.force_login(User.objects.get(username=username))
+        client.get(url)  # the first request of a session may differ (session, cache)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200, what
+        counts[what] = (len(queries), response)
+    return counts
+
+
+def test_same_queries_with_one_plan_and_with_many(client):
+    generate_national(years=1, first_year=YEAR, unit_codes=["6107"])
+    plan = ActionPlan.objects.get()
+    one = measure(client, plan.pk)
+    assert SubActivity.objects.filter(pic__username="staf-6107").exists()
+
+    # Two provinces, four years: more than a page of plans, the work month's year too.
+    generate_national(years=3, first_year=YEAR - 3, unit_codes=["61"])
+    generate_national(years=1, first_year=YEAR, unit_codes=["62", "6101"])
+    assert ActionPlan.objects.count() > PLANS_PER_PAGE  # two pages of plans
+    many = measure(client, plan.pk)
+
+    assert {what: n for what, (n, _) in many.items()} == {what: n for what, (n, _) in one.items()}
+    # Budgets: the session, the user, the grants, and the page's own few queries.
+    assert one["plan list, KPU RI viewer"][0] <= 8
+    assert one["unit list"][0] <= 8
+    assert one["my work, PIC"][0] <= 9
+    assert one["plan page"][0] <= 12
+    # The pages show the bigger world: a full page of plans, the PIC's own work unchanged.
+    assert len(many["plan list, KPU RI viewer"][1].context["plans"]) == PLANS_PER_PAGE
+    assert len(one["plan list, KPU RI viewer"][1].context["plans"]) == 1
+    for what in ("my work, PIC", "my work, implementer"):
+        assert many[what][1].context["total_count"] == one[what][1].context["total_count"] > 0
+    assert many["my work, PIC"][1].context["years"] == [YEAR, YEAR - 1, YEAR - 2, YEAR - 3]
+
+
+def test_plan_list_counts_are_those_of_each_plan(client):
+    generate_national(years=2, first_year=YEAR - 1, unit_codes=["6107", "6108"])
+    client.force_login(User.objects.get(username="pembaca-kpuri"))
+    response = client.get(reverse("plans:list"))
+    shown = response.context["plans"]
+    assert len(shown) == 4
+    for plan in shown:
+        expected = ActionPlan.objects.filter(pk=plan.pk).aggregate(
+            n_areas=Count("areas", distinct=True),
+            n_activities=Count("areas__activities", distinct=True),
+            n_subs=Count("areas__activities__sub_activities", distinct=True),
+        )
+        indicators = Indicator.objects.filter(sub_activity__activity__area__plan=plan).count()
+        assert (
+            plan.area_count,
+            plan.activity_count,
+            plan.sub_activity_count,
+            plan.indicator_count,
+        ) == (expected["n_areas"], expected["n_activities"], expected["n_subs"], indicators)
+        assert plan.sub_activity_count > 60
+    # The counts are on the page, in the row of their plan.
+    first = shown[0]
+    row = re.search(
+        rf'href="/rencana/{first.pk}/".*?</tr>', response.content.decode(), flags=re.S
+    ).group(0)
+    assert f">{first.indicator_count}</td>" in row
+
+
+def test_tree_counts_of_an_empty_plan_are_zero():
+    generate_national(years=1, first_year=YEAR, unit_codes=["6107"])
+    unit = Unit.objects.get(code="6108")
+    empty = ActionPlan.objects.create(unit=unit, year=YEAR)
+    (plan,) = attach_tree_counts([empty])
+    assert (plan.area_count, plan.activity_count, plan.sub_activity_count) == (0, 0, 0)
+    assert plan.indicator_count == 0
+    assert attach_tree_counts([]) == []
+
+
+def test_unit_list_child_counts(client):
+    generate_national(years=1, first_year=YEAR, unit_codes=["6107"])
+    client.force_login(User.objects.get(username="pembaca-kpuri"))
+    response = client.get(reverse("units:list"))
+    units = list(response.context["page"].object_list)
+    assert units[0].code == "00"
+    assert units[0].child_count == Unit.objects.filter(parent=units[0]).count() == 38
+    for unit in units[1:]:
+        assert unit.child_count == Unit.objects.filter(parent=unit).count()
+
+
+def test_years_with_work_are_distinct_years(client):
+    generate_national(years=3, first_year=YEAR - 2, unit_codes=["6107"])
+    client.force_login(User.objects.get(username="pelaksana1-6107"))
+    response = client.get(reverse("plans:my_work") + f"?bulan={MONTH}")
+    assert response.context["years"] == [YEAR, YEAR - 1, YEAR - 2]
+
+
+def _queries_of(client, username: str, url: str) -> list[str]:
+    client.force_login(User.objects.get(username=username))
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return [query["sql"] for query in queries.captured_queries]
+
+
+def test_plan_list_paginates_before_it_counts_trees(client):
+    """The COUNT and the LIMIT read plans (and units) only; the tree is read for the page's
+    plans alone, by their ids."""
+    generate_national(years=1, first_year=YEAR, unit_codes=["6107", "6108"])
+    sqls = _queries_of(client, "pembaca-kpuri", reverse("plans:list"))
+    tree_tables = ("plans_planarea", "plans_activity", "plans_subactivity", "plans_indicator")
+    paging = [sql for sql in sqls if "COUNT(" in sql and "plans_actionplan" in sql]
+    paging += [sql for sql in sqls if "LIMIT" in sql and "plans_actionplan" in sql]
+    assert len(paging) == 2
+    assert not [sql for sql in paging for table in tree_tables if table in sql]
+    counting = [sql for sql in sqls if "plans_indicator" in sql]
+    assert len(counting) == 1
+    plan_ids = sorted(ActionPlan.objects.values_list("pk", flat=True))
+    assert f"IN ({', '.join(map(str, plan_ids))})" in counting[0]
+
+
+def test_unit_list_paginates_before_it_counts_children(client):
+    generate_national(years=1, first_year=YEAR, unit_codes=["6107"])
+    sqls = _queries_of(client, "pembaca-kpuri", reverse("units:list"))
+    counted = [sql for sql in sqls if "COUNT(" in sql and "units_unit" in sql]
+    # The paginator's COUNT over units alone (no GROUP BY), then the page's child counts.
+    assert any("GROUP BY" not in sql for sql in counted)
+    assert not [sql for sql in sqls if "LIMIT" in sql and "GROUP BY" in sql]
+
+
+def test_my_work_years_are_read_without_the_model_ordering(client):
+    generate_national(years=1, first_year=YEAR, unit_codes=["6107"])
+    sqls = _queries_of(client, "pelaksana1-6107", reverse("plans:my_work") + f"?bulan={MONTH}")
+    distinct = [sql for sql in sqls if "DISTINCT" in sql]
+    assert len(distinct) == 1
+    assert "ORDER BY" not in distinct[0]
+    assert "position" not in distinct[0].split("FROM")[0]
