@@ -344,9 +344,11 @@ def test_schedule_grid_without_script(admin_client, world):
             f"v-{second.pk}": second.version,
             f"m-{second.pk}": ["1", "2"],  # unchanged
             f"v-{third.pk}": third.version,
+            "area": world.areas[0].pk,
         },
     )
     assert response.status_code == 302
+    assert response["Location"].endswith(f"?area={world.areas[0].pk}#jadwal")
     assert fresh(first).months == [1, 2, 12]
     assert fresh(second).version == second.version
     assert LogEntry.objects.filter(action="plan.schedule_changed").count() == 1

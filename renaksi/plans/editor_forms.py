@@ -125,7 +125,8 @@ def make_row_form(
             required=False,
             widget=forms.CheckboxSelectMultiple,
             choices=[
-                (finding.pk, f"{finding.kind_label}: {finding.message}") for finding in findings
+                (finding.pk, f"{finding.kind_label}: {finding.display_message}")
+                for finding in findings
             ],
             initial=[finding.pk for finding in findings],
             help_text=_("Yang dicentang ditandai selesai saat baris ini disimpan."),
