@@ -24,11 +24,24 @@ from .lampiran import (
     load_plan_tree,
     period_headers,
 )
-from .models import ImportFinding, SubActivity
+from .models import ActionPlan, ImportFinding, SubActivity
 from .services import PlanError, assign_pics, confirm_finding, unit_people
 from .work import my_work, parse_month, today_for, years_with_work
 
 PLANS_PER_PAGE = 50
+# The decree's long texts and lists, which the plan list never shows: not read for 50 rows.
+PLAN_LIST_DEFERRED = (
+    "decree_title",
+    "decree_subject",
+    "considerations",
+    "legal_bases",
+    "notes_considered",
+    "dictums",
+    "return_note",
+    "signer_title",
+    "certifier_title",
+    "budget_reference",
+)
 
 
 @login_required
@@ -36,10 +49,17 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     # Paginate the bare plans first (the page's COUNT and LIMIT read plans and units only),
     # then count the page's trees in one grouped query: the same queries for 1 plan or 2,760.
     plans = (
-        plans_visible_to(request.user).select_related("unit").order_by("-year", "unit__code", "pk")
+        plans_visible_to(request.user)
+        .select_related("unit")
+        .defer(*PLAN_LIST_DEFERRED)
+        .order_by("-year", "unit__code", "pk")
     )
     page = Paginator(plans, PLANS_PER_PAGE).get_page(request.GET.get("halaman"))
     page.object_list = attach_tree_counts(page.object_list)
+    # Each status translated once per page (get_status_display translates every choice).
+    labels = {value: str(label) for value, label in ActionPlan.Status.choices}
+    for plan in page.object_list:
+        plan.status_label = labels.get(plan.status, plan.status)
     return render(request, "plans/plan_list.html", {"page": page, "plans": page.object_list})
 
 
