@@ -317,6 +317,15 @@ def test_add_validates(world, admin):
     assert Activity.objects.count() == 3
 
 
+def test_add_under_a_parent_of_the_wrong_level_is_refused(world, admin):
+    with pytest.raises(ValidationError) as caught:
+        editing.add_row(admin, "activity", world.subs[0], {"name": "Salah tempat"})
+    assert "parent" in caught.value.message_dict
+    with pytest.raises(ValidationError):
+        editing.add_row(admin, "area", world.areas[0], {"change_area": 8})
+    assert not LogEntry.objects.exists()
+
+
 def test_add_area_one_per_standard_area(world, admin):
     area8 = ChangeArea.objects.get(number=8)
     area = editing.add_row(admin, "area", world.plan, {"change_area": area8})

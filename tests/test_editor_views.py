@@ -479,3 +479,13 @@ def test_the_plan_page_link(admin_client, client, world):
     assert "Ubah" not in render_to_string(
         "plans/_editor_actions.html", {"plan": world.plan, "can_change": True}
     )
+
+
+def test_a_returned_plan_shows_the_steering_note(admin_client, world):
+    ActionPlan.objects.filter(pk=world.plan.pk).update(
+        status=ActionPlan.Status.RETURNED, return_note="Perbaiki target area 5."
+    )
+    html = admin_client.get(editor_url(world)).content.decode()
+    assert "Perbaiki target area 5." in html
+    assert 'form="ra"' in html or "form=ra" in html  # still editable
+    assert reverse("plans:history", args=[world.plan.pk]) in html

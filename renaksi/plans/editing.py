@@ -641,6 +641,13 @@ def add_row(
     An activity or sub-activity without a number gets the next one; an area without a name
     takes its standard area's. Recorded as ``plan.<level>_added``.
     """
+    if level not in LEVEL_MODELS:
+        raise ValidationError({"level": [_("Jenis baris tidak dikenal.")]})
+    expected_parent = (
+        ActionPlan if level == "area" else LEVEL_MODELS[LEVELS[LEVELS.index(level) - 1]]
+    )
+    if not isinstance(parent, expected_parent):
+        raise ValidationError({"parent": [_("Induk ini tidak dapat memuat baris jenis itu.")]})
     plan = plan_of(parent)
     _check_permission(user, plan)
     model = LEVEL_MODELS[level]
