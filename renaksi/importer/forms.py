@@ -127,8 +127,9 @@ class ReviewForm(forms.Form):
             if name in self.fields:
                 continue
             self.fields[name] = forms.ChoiceField(
-                label=finding.message,
-                choices=list(finding.options),
+                label=view.display_message,
+                # The reader's option labels are Indonesian msgids (gettext_noop in the library).
+                choices=[(value, _(label)) for value, label in finding.options],
                 required=False,
                 initial=finding.chosen,
                 widget=forms.RadioSelect,

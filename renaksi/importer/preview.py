@@ -32,13 +32,14 @@ from renaksi.lib.decree.model import (
 )
 from renaksi.plans.lampiran import MONTH_ABBREVIATIONS
 from renaksi.plans.models import (
-    FINDING_KIND_LABELS,
     ActionPlan,
     Activity,
     ImportFinding,
     Indicator,
     PlanArea,
     SubActivity,
+    finding_kind_label,
+    translated_message,
 )
 
 QUARTER_LABELS = [
@@ -100,7 +101,12 @@ class FindingView:
 
     @property
     def kind_label(self) -> str:
-        return str(FINDING_KIND_LABELS.get(self.finding.kind, self.finding.kind))
+        return finding_kind_label(self.finding.kind)
+
+    @property
+    def display_message(self) -> str:
+        """The finding's message in the reader's language (its Indonesian text as fallback)."""
+        return translated_message(self.finding.template, self.finding.params, self.finding.message)
 
     @property
     def where(self) -> str:

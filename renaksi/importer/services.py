@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 
 from renaksi.access.policy import CHANGE_PLAN
 from renaksi.audit.services import record
-from renaksi.lib.decree.model import DecreeError, Finding, ParsedDecree
+from renaksi.lib.decree.model import DecreeError, Finding, ParsedDecree, gettext_noop, message
 from renaksi.lib.decree.parser import parse_decree
 from renaksi.plans.models import ActionPlan, ImportFinding
 from renaksi.units.models import Unit
@@ -136,8 +136,15 @@ def check_unit(decree: ParsedDecree, unit: Unit) -> Finding | None:
         return Finding(
             decree.header.lines.get("title"),
             "unit_mismatch",
-            f"Keputusan ini diterbitkan oleh '{named}', bukan oleh satker {unit.code} "
-            f"'{unit.name}'.",
+            message(
+                gettext_noop(
+                    "Keputusan ini diterbitkan oleh '%(named)s', bukan oleh satker %(code)s "
+                    "'%(name)s'."
+                ),
+                named=named,
+                code=unit.code,
+                name=unit.name,
+            ),
             "error",
         )
     return None
@@ -223,6 +230,8 @@ def _finding_rows(decree: ParsedDecree) -> list[ImportFinding]:
             kind=finding.kind,
             severity=finding.severity,
             message=finding.message,
+            message_template=finding.template,
+            message_params=finding.params,
             position=finding.position.as_dict() if finding.position else {},
             excerpt=finding.excerpt,
             choice_key=finding.choice_key,
@@ -269,7 +278,10 @@ def _read(
     checks = [(scratch, _("Keputusan"))]
     checks += [(node.obj, f"{node.describe()}") for node in walk(reading.roots)]
     checks += [
-        (row, _("Temuan %(kind)s (%(where)s)") % {"kind": row.kind, "where": _finding_where(f)})
+        (
+            row,
+            _("Temuan %(kind)s (%(where)s)") % {"kind": row.kind_label, "where": _finding_where(f)},
+        )
         for row, f in zip(reading.findings, decree.findings, strict=True)
     ]
     for obj, item in checks:

@@ -24,7 +24,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from renaksi.lib.decree.model import ParsedDecree
-from renaksi.lib.decree.text import guess_target
+from renaksi.lib.decree.text import guess_target, shorten
 from renaksi.plans.models import (
     ActionPlan,
     Activity,
@@ -146,9 +146,7 @@ class Node:
     def describe(self) -> str:
         """``sub kegiatan 4.1.2 'Tersedia peta …' (baris 123)``."""
         text = getattr(self.obj, "name", None) or getattr(self.obj, "text", "")
-        text = " ".join(str(text).split())
-        if len(text) > 60:
-            text = text[:59] + "…"
+        text = shorten(" ".join(str(text).split()), 60)  # at a word boundary
         where = f" ({self.where})" if self.where else ""
         return f"{level_name(self.level)} {self.path} '{text}'{where}"
 

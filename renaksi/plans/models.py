@@ -8,8 +8,10 @@ them but keep the name as the decree writes it. The schedule of a sub-activity i
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from renaksi.lib.decree.model import render_message
 from renaksi.units.models import Unit
 
 ALL_MONTHS_MASK = (1 << 12) - 1
@@ -421,6 +423,24 @@ FINDING_KIND_LABELS = {
     "pdf_text_outside_cells": _("Teks PDF di luar sel"),
     "scanned_page": _("Halaman hasil pindaian"),
 }
+# A kind without a label above (a newer reader, an old row) is never shown as its code.
+OTHER_FINDING_KIND = _("Temuan lain")
+
+
+def finding_kind_label(kind: str) -> str:
+    return str(FINDING_KIND_LABELS.get(kind, OTHER_FINDING_KIND))
+
+
+def translated_message(template: str, params, fallback: str) -> str:
+    """A finding's message in the active language: ``gettext(template) % params`` (nested
+    phrases translated too). ``fallback`` (the Indonesian text) when there is no template or
+    the template and its values do not fit together; never raises."""
+    if not template or not isinstance(params, dict):
+        return fallback
+    try:
+        return render_message(template, params, gettext)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return fallback
 
 
 class ImportFinding(models.Model):
@@ -516,9 +536,9 @@ class ImportFinding(models.Model):
 
     @property
     def kind_label(self) -> str:
-        return str(FINDING_KIND_LABELS.get(self.kind, self.kind))
+        return finding_kind_label(self.kind)
 
     @property
     def display_message(self) -> str:
-        """The message as the reader should see it (pages use this, not ``message``)."""
-        return self.message
+        """The message in the reader's language (``message`` keeps the Indonesian text)."""
+        return translated_message(self.message_template, self.message_params, self.message)

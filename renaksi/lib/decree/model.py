@@ -6,7 +6,82 @@ Every item keeps the source line it came from, so findings and the UI can point 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
+
+# -- messages that follow the reader's language -----------------------------------------------
+
+
+def gettext_noop(message: str) -> str:
+    """Mark ``message`` (Indonesian, with ``%(name)s`` placeholders) for the catalog.
+
+    Django's ``makemessages`` passes ``--keyword=gettext_noop`` to xgettext, so the message
+    is extracted from this Django-free library; the function itself returns it unchanged.
+    The translation happens when a finding is shown (``render_message(..., gettext)``).
+    """
+    return message
+
+
+@dataclass(frozen=True)
+class Message:
+    """A message template and its values; ``str()`` gives the Indonesian text.
+
+    A value may itself be a ``Message`` (a fixed phrase such as ``area perubahan``), so that
+    it is translated with the sentence around it.
+    """
+
+    template: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def as_params(self) -> dict[str, Any]:
+        """The values as plain JSON: a nested message is ``{"msgid": …, "params": …}``."""
+        return {key: _json_value(value) for key, value in self.params.items()}
+
+    def __str__(self) -> str:
+        return render_message(self.template, self.as_params())
+
+
+def message(template: str, **params: Any) -> Message:
+    return Message(template, params)
+
+
+def join_messages(items: list[Message | str]) -> Message | str:
+    """``a, b, c`` with each item translated: nested ``%(first)s, %(rest)s`` messages."""
+    if not items:
+        return ""
+    if len(items) == 1:
+        return items[0]
+    return message(
+        gettext_noop("%(first)s, %(rest)s"), first=items[0], rest=join_messages(items[1:])
+    )
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, Message):
+        return {"msgid": value.template, "params": value.as_params()}
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    return str(value)
+
+
+def render_message(
+    template: str, params: Mapping[str, Any], translate: Callable[[str], str] = str
+) -> str:
+    """``translate(template) % params``, nested messages rendered the same way first.
+
+    Without params a template without placeholders is used as it is (no ``%`` formatting);
+    one with a placeholder and no values raises ``KeyError``.
+    """
+    text = translate(template)
+    if not params and "%(" not in text:
+        return text
+    values = {}
+    for key, value in params.items():
+        if isinstance(value, Mapping) and "msgid" in value:
+            value = render_message(value["msgid"], value.get("params") or {}, translate)
+        values[key] = value
+    return text % values
 
 
 @dataclass(frozen=True)
@@ -79,7 +154,9 @@ class Finding:
 
     line: int | None
     kind: str
-    message: str
+    # The Indonesian text. Given as a ``Message``, it is rendered here and its template and
+    # values are kept in ``template`` and ``params`` so the finding can be shown translated.
+    message: str | Message
     severity: str = "warning"  # "info", "warning" or "error"
     # Where in the source (filled by the parser from ``line`` when the reader knows it) and
     # the source text around it, for showing the finding next to what it came from.
@@ -91,6 +168,14 @@ class Finding:
     choice_key: str = ""
     options: tuple[tuple[str, str], ...] = ()
     chosen: str = ""
+    template: str = ""  # the message's template (an Indonesian msgid), "" if given as text
+    params: dict[str, Any] = field(default_factory=dict)  # its values, plain JSON
+
+    def __post_init__(self) -> None:
+        if isinstance(self.message, Message):
+            object.__setattr__(self, "template", self.message.template)
+            object.__setattr__(self, "params", self.message.as_params())
+            object.__setattr__(self, "message", str(self.message))
 
     def as_dict(self) -> dict:
         data = {

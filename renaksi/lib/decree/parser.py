@@ -14,7 +14,15 @@ from .areas import STANDARD_CHANGE_AREAS, area_scores
 from .body import parse_body, parse_signature_block
 from .columns import is_header_row
 from .formats import read_document
-from .model import AreaData, DecreeError, DecreeHeader, Finding, ParsedDecree
+from .model import (
+    AreaData,
+    DecreeError,
+    DecreeHeader,
+    Finding,
+    ParsedDecree,
+    gettext_noop,
+    message,
+)
 from .source import MAX_BYTES, SourceDocument, decode_text
 from .table import TableParser
 from .text import shorten
@@ -116,13 +124,20 @@ def heading_only_header(doc: SourceDocument) -> tuple[DecreeHeader, Finding]:
     first_line = texts[0][0] if texts else (doc.rows[0].ordinal if doc.rows else None)
     header.lines["title"] = first_line
     year = (
-        f"tahun {header.year} dibaca dari judul tabel" if header.year else "tahunnya tidak terbaca"
+        message(gettext_noop("tahun %(year)s dibaca dari judul tabel"), year=header.year)
+        if header.year
+        else message(gettext_noop("tahunnya tidak terbaca"))
     )
     finding = Finding(
         first_line,
         "missing_body",
-        "Berkas ini hanya memuat tabel rencana aksi, tanpa batang tubuh keputusan (judul, "
-        f"Menimbang, Mengingat, diktum, tanda tangan); {year}.",
+        message(
+            gettext_noop(
+                "Berkas ini hanya memuat tabel rencana aksi, tanpa batang tubuh keputusan "
+                "(judul, Menimbang, Mengingat, diktum, tanda tangan); %(year)s."
+            ),
+            year=year,
+        ),
     )
     return header, finding
 
@@ -173,15 +188,18 @@ def infer_missing_areas(
             if page_starts is not None and area.activities[position].line not in page_starts:
                 continue
             if current > before + 1:
-                split_at, how = position, "melompat"
+                split_at, how = position, message(gettext_noop("melompat"))
                 break
             if current == 1 and before >= 1:
-                split_at, how = position, "mulai lagi dari 1"
+                split_at, how = position, message(gettext_noop("mulai lagi dari 1"))
                 break
         if split_at is None and any(a.number > missing_number for a in areas):
             # Only where the table goes on with a later area: N+1 is missing in between.
             split_at = _topic_change(area, missing_number, page_starts)
-            how = f"berlanjut, tetapi isinya beralih ke pokok area {missing_number}"
+            how = message(
+                gettext_noop("berlanjut, tetapi isinya beralih ke pokok area %(number)s"),
+                number=missing_number,
+            )
             topic_only = True
         else:
             topic_only = False
@@ -201,12 +219,20 @@ def infer_missing_areas(
                 Finding(
                     moved[0].line,
                     "area_inferred" if not topic_only or key in choices else "area_suggested",
-                    f"Penomoran kegiatan area {area.number} {how} di sini"
-                    + (
-                        f"; atas pilihan pengguna tetap dibaca sebagai bagian area {area.number}."
+                    message(
+                        gettext_noop(
+                            "Penomoran kegiatan area %(number)s %(how)s di sini; atas pilihan "
+                            "pengguna tetap dibaca sebagai bagian area %(number)s."
+                        )
                         if key in choices
-                        else f" (baris area {missing_number} mungkin hilang pada pergantian "
-                        f"halaman); tetap dibaca sebagai bagian area {area.number}."
+                        else gettext_noop(
+                            "Penomoran kegiatan area %(number)s %(how)s di sini (baris area "
+                            "%(missing)s mungkin hilang pada pergantian halaman); tetap dibaca "
+                            "sebagai bagian area %(number)s."
+                        ),
+                        number=area.number,
+                        how=how,
+                        missing=missing_number,
                     ),
                     choice_key=key,
                     options=options,
@@ -229,11 +255,21 @@ def infer_missing_areas(
             Finding(
                 moved[0].line,
                 "area_inferred",
-                f"Baris area {missing_number} tidak ada di sumber (kemungkinan hilang pada "
-                f"pergantian halaman). Penomoran kegiatan {how} mulai baris {moved[0].line} "
-                f"(kegiatan {_span([m.number for m in moved])} sesudah kegiatan area "
-                f"{area.number} {_span(kept)}), sehingga dibaca sebagai area "
-                f"{missing_number} '{inferred.name}'.",
+                message(
+                    gettext_noop(
+                        "Baris area %(missing)s tidak ada di sumber (kemungkinan hilang pada "
+                        "pergantian halaman). Penomoran kegiatan %(how)s mulai baris %(line)s "
+                        "(kegiatan %(moved)s sesudah kegiatan area %(number)s %(kept)s), "
+                        "sehingga dibaca sebagai area %(missing)s '%(name)s'."
+                    ),
+                    missing=missing_number,
+                    how=how,
+                    line=moved[0].line,
+                    moved=_span([m.number for m in moved]),
+                    number=area.number,
+                    kept=_span(kept),
+                    name=inferred.name,
+                ),
                 choice_key=key,
                 options=options,
                 chosen="infer",
@@ -270,12 +306,25 @@ def _topic_change(area: AreaData, next_number: int, page_starts: set[int] | None
 def number_unnumbered(areas: list[AreaData], findings: list[Finding]) -> None:
     """Give an unnumbered activity or sub-activity its position as number, and say so."""
     for area in areas:
-        _number_by_position(area.activities, "Kegiatan", findings)
+        _number_by_position(
+            area.activities,
+            gettext_noop(
+                "Kegiatan '%(name)s' tidak bernomor; diberi nomor %(number)s sesuai urutannya."
+            ),
+            findings,
+        )
         for activity in area.activities:
-            _number_by_position(activity.sub_activities, "Sub kegiatan", findings)
+            _number_by_position(
+                activity.sub_activities,
+                gettext_noop(
+                    "Sub kegiatan '%(name)s' tidak bernomor; diberi nomor %(number)s sesuai "
+                    "urutannya."
+                ),
+                findings,
+            )
 
 
-def _number_by_position(items, what: str, findings: list[Finding]) -> None:
+def _number_by_position(items, template: str, findings: list[Finding]) -> None:
     for position, item in enumerate(items, start=1):
         if item.number is None:
             item.number = position
@@ -283,8 +332,7 @@ def _number_by_position(items, what: str, findings: list[Finding]) -> None:
                 Finding(
                     item.line,
                     "missing_number",
-                    f"{what} '{shorten(item.name, 50)}' tidak bernomor; diberi nomor {position} "
-                    "sesuai urutannya.",
+                    message(template, name=shorten(item.name, 50), number=position),
                     "info",
                 )
             )

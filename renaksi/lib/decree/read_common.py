@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from .model import DecreeError, Finding, Position
 from .source import Row, SourceDocument
+from .text import shorten
 
 _NON_WORD = re.compile(r"[^0-9A-Z]+")
 
@@ -174,7 +175,7 @@ class Assembler:
                     pending.message,
                     pending.severity,
                     position=position,
-                    excerpt=doc.excerpt(number)[:400],
+                    excerpt=shorten(doc.excerpt(number), 400),
                 )
             )
         return doc

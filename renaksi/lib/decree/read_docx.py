@@ -29,7 +29,7 @@ import io
 import docx
 from docx.oxml.ns import qn
 
-from .model import DecreeError, Position
+from .model import DecreeError, Position, gettext_noop, message
 from .read_common import (
     Assembler,
     Line,
@@ -361,8 +361,14 @@ def read_docx(data: bytes) -> SourceDocument:
             asm.note(
                 None,
                 "nested_table",
-                f"Tabel {table.number} berisi {table.nested} tabel di dalam sel; isinya dibaca "
-                "sebagai baris-baris teks sel itu.",
+                message(
+                    gettext_noop(
+                        "Tabel %(table)s berisi %(count)s tabel di dalam sel; isinya dibaca "
+                        "sebagai baris-baris teks sel itu."
+                    ),
+                    table=table.number,
+                    count=table.nested,
+                ),
                 position=Position(table=table.number),
             )
     for kind, item in blocks:
@@ -370,8 +376,13 @@ def read_docx(data: bytes) -> SourceDocument:
             asm.note(
                 None,
                 "second_table",
-                f"Tabel {item.number} juga berjudul kolom tabel Lampiran, tetapi tidak dibaca "
-                "sebagai Lampiran karena terpisah dari tabel Lampiran pertama.",
+                message(
+                    gettext_noop(
+                        "Tabel %(table)s juga berjudul kolom tabel Lampiran, tetapi tidak dibaca "
+                        "sebagai Lampiran karena terpisah dari tabel Lampiran pertama."
+                    ),
+                    table=item.number,
+                ),
                 position=Position(table=item.number),
             )
     return asm.build()
@@ -414,6 +425,12 @@ def _table_rows(
             asm.note(
                 row,
                 "outside_table",
-                f"Teks di kiri kolom NO tabel {table.number} tidak dibaca sebagai sel tabel: "
-                f"'{shorten(' '.join(left), 80)}'.",
+                message(
+                    gettext_noop(
+                        "Teks di kiri kolom NO tabel %(table)s tidak dibaca sebagai sel tabel: "
+                        "'%(text)s'."
+                    ),
+                    table=table.number,
+                    text=shorten(" ".join(left), 80),
+                ),
             )

@@ -41,7 +41,7 @@ import pypdfium2.raw as pdfium_c
 from pdfplumber.table import TableFinder
 
 from .columns import month_of
-from .model import DecreeError, Position
+from .model import DecreeError, Position, gettext_noop, message
 from .read_common import (
     Assembler,
     Line,
@@ -664,8 +664,13 @@ def read_pdf(data: bytes) -> SourceDocument:
         asm.note(
             None,
             "pdf_text_strategy",
-            "Tabel Lampiran di PDF ini tidak bergaris: kolom dibaca dari letak judul kolom dan "
-            "baris dari jarak antarbaris teks. Periksa pembagian sel dengan teliti.",
+            message(
+                gettext_noop(
+                    "Tabel Lampiran di PDF ini tidak bergaris: kolom dibaca dari letak judul "
+                    "kolom dan baris dari jarak antarbaris teks. Periksa pembagian sel dengan "
+                    "teliti."
+                )
+            ),
             position=Position(page=first_page.number),
         )
     _assemble(asm, pages, lampiran, first_col)
@@ -674,8 +679,13 @@ def read_pdf(data: bytes) -> SourceDocument:
             asm.note(
                 None,
                 "scanned_page",
-                f"Halaman {page.number} hanya berisi gambar (pindaian) tanpa teks; isinya tidak "
-                "terbaca.",
+                message(
+                    gettext_noop(
+                        "Halaman %(page)s hanya berisi gambar (pindaian) tanpa teks; isinya tidak "
+                        "terbaca."
+                    ),
+                    page=page.number,
+                ),
                 position=Position(page=page.number),
             )
     return asm.build()
@@ -696,8 +706,14 @@ def _assemble(asm: Assembler, pages: list[_Page], lampiran: list[_Table], first_
                 asm.note(
                     None,
                     "pdf_text_outside_cells",
-                    f"Teks '{shorten(line.text, 80)}' di halaman {page.number} berada di dalam "
-                    "tabel tetapi di luar sel yang bergaris; dibaca sebagai baris teks tersendiri.",
+                    message(
+                        gettext_noop(
+                            "Teks '%(text)s' di halaman %(page)s berada di dalam tabel tetapi di "
+                            "luar sel yang bergaris; dibaca sebagai baris teks tersendiri."
+                        ),
+                        text=shorten(line.text, 80),
+                        page=page.number,
+                    ),
                     position=Position(page=page.number),
                 )
         items: list[tuple[float, object]] = [(line.top, line) for line in lines]

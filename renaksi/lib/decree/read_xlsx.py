@@ -36,7 +36,7 @@ import openpyxl
 from openpyxl.cell.cell import MergedCell
 from openpyxl.utils import get_column_letter
 
-from .model import Position
+from .model import Position, gettext_noop, message
 from .read_common import (
     Assembler,
     Line,
@@ -264,16 +264,27 @@ def read_xlsx(data: bytes) -> SourceDocument:
         asm.note(
             None,
             "hidden_sheet",
-            f"Tabel Lampiran hanya ada di lembar tersembunyi '{table.name}'; lembar itu dibaca. "
-            "Pastikan lembar itu memang Lampiran keputusan.",
+            message(
+                gettext_noop(
+                    "Tabel Lampiran hanya ada di lembar tersembunyi '%(sheet)s'; lembar itu "
+                    "dibaca. Pastikan lembar itu memang Lampiran keputusan."
+                ),
+                sheet=table.name,
+            ),
             position=Position(sheet=table.name),
         )
     for other in with_table[1:]:
         asm.note(
             None,
             "second_table",
-            f"Lembar '{other.name}' juga berisi tabel Lampiran, tetapi tidak dibaca: satu berkas "
-            f"dibaca sebagai satu keputusan, dengan tabel di lembar '{table.name}'.",
+            message(
+                gettext_noop(
+                    "Lembar '%(other)s' juga berisi tabel Lampiran, tetapi tidak dibaca: satu "
+                    "berkas dibaca sebagai satu keputusan, dengan tabel di lembar '%(sheet)s'."
+                ),
+                other=other.name,
+                sheet=table.name,
+            ),
             position=Position(sheet=other.name, row=headers[other.name][0]),
         )
 
@@ -285,7 +296,9 @@ def read_xlsx(data: bytes) -> SourceDocument:
             asm.note(
                 None,
                 "hidden_sheet",
-                f"Lembar tersembunyi '{sheet.name}' tidak dibaca.",
+                message(
+                    gettext_noop("Lembar tersembunyi '%(sheet)s' tidak dibaca."), sheet=sheet.name
+                ),
                 "info",
                 position=Position(sheet=sheet.name),
             )
@@ -295,7 +308,10 @@ def read_xlsx(data: bytes) -> SourceDocument:
             asm.note(
                 None,
                 "body_sheet",
-                f"Batang tubuh keputusan dibaca dari lembar '{sheet.name}'.",
+                message(
+                    gettext_noop("Batang tubuh keputusan dibaca dari lembar '%(sheet)s'."),
+                    sheet=sheet.name,
+                ),
                 "info",
                 position=Position(sheet=sheet.name),
             )
@@ -303,8 +319,13 @@ def read_xlsx(data: bytes) -> SourceDocument:
             asm.note(
                 None,
                 "sheet_skipped",
-                f"Lembar '{sheet.name}' tidak dibaca: tidak berisi tabel Lampiran maupun "
-                "batang tubuh keputusan (judul KEPUTUSAN …).",
+                message(
+                    gettext_noop(
+                        "Lembar '%(sheet)s' tidak dibaca: tidak berisi tabel Lampiran maupun "
+                        "batang tubuh keputusan (judul KEPUTUSAN …)."
+                    ),
+                    sheet=sheet.name,
+                ),
                 "info",
                 position=Position(sheet=sheet.name),
             )
@@ -369,8 +390,14 @@ def read_xlsx(data: bytes) -> SourceDocument:
         asm.note(
             items.get(r),
             "outside_table",
-            f"Teks di kiri tabel Lampiran (sebelum kolom {refs[0]}) tidak dibaca sebagai sel "
-            f"tabel: '{shorten(' '.join(texts), 80)}'.",
+            message(
+                gettext_noop(
+                    "Teks di kiri tabel Lampiran (sebelum kolom %(column)s) tidak dibaca sebagai "
+                    "sel tabel: '%(text)s'."
+                ),
+                column=refs[0],
+                text=shorten(" ".join(texts), 80),
+            ),
             position=Position(sheet=table.name, row=r),
         )
     _note_formulas(asm, table, items)
@@ -385,26 +412,44 @@ def _note_formulas(asm: Assembler, sheet: _Sheet, items: dict) -> None:
             asm.note(
                 None,
                 "formula_cell",
-                f"{len(sheet.formula_missing) - index} sel rumus lain tanpa nilai tersimpan di "
-                f"lembar '{sheet.name}' juga dibaca kosong.",
+                message(
+                    gettext_noop(
+                        "%(count)s sel rumus lain tanpa nilai tersimpan di lembar '%(sheet)s' "
+                        "juga dibaca kosong."
+                    ),
+                    count=len(sheet.formula_missing) - index,
+                    sheet=sheet.name,
+                ),
                 position=Position(sheet=sheet.name),
             )
             break
         asm.note(
             items.get(r),
             "formula_cell",
-            f"Sel {letter}{r} berisi rumus '{shorten(formula, 60)}' tanpa nilai tersimpan; sel "
-            "dibaca kosong (rumus tidak pernah dihitung oleh Renaksi). Buka berkas di Excel atau "
-            "LibreOffice lalu simpan ulang agar nilainya tersimpan, atau ganti rumus dengan "
-            "nilainya.",
+            message(
+                gettext_noop(
+                    "Sel %(cell)s berisi rumus '%(formula)s' tanpa nilai tersimpan; sel dibaca "
+                    "kosong (rumus tidak pernah dihitung oleh Renaksi). Buka berkas di Excel atau "
+                    "LibreOffice lalu simpan ulang agar nilainya tersimpan, atau ganti rumus "
+                    "dengan nilainya."
+                ),
+                cell=f"{letter}{r}",
+                formula=shorten(formula, 60),
+            ),
             position=Position(sheet=sheet.name, row=r, column=letter),
         )
     if sheet.formula_count:
         asm.note(
             None,
             "formula_values",
-            f"{sheet.formula_count} sel di lembar '{sheet.name}' berisi rumus; nilai yang "
-            "tersimpan di berkas yang dibaca (rumus tidak dihitung ulang).",
+            message(
+                gettext_noop(
+                    "%(count)s sel di lembar '%(sheet)s' berisi rumus; nilai yang tersimpan di "
+                    "berkas yang dibaca (rumus tidak dihitung ulang)."
+                ),
+                count=sheet.formula_count,
+                sheet=sheet.name,
+            ),
             "info",
             position=Position(sheet=sheet.name),
         )
@@ -417,8 +462,14 @@ def _note_hidden(asm: Assembler, sheet: _Sheet, items: dict, first_col: int) -> 
         asm.note(
             items.get(start),
             "hidden_rows",
-            f"Baris {span} di lembar '{sheet.name}' tersembunyi di Excel, tetapi ikut dibaca; "
-            "pastikan baris itu memang bagian dari keputusan.",
+            message(
+                gettext_noop(
+                    "Baris %(rows)s di lembar '%(sheet)s' tersembunyi di Excel, tetapi ikut "
+                    "dibaca; pastikan baris itu memang bagian dari keputusan."
+                ),
+                rows=span,
+                sheet=sheet.name,
+            ),
             position=Position(sheet=sheet.name, row=start),
         )
     used = {c for cells in sheet.rows.values() for c in cells}
@@ -428,7 +479,13 @@ def _note_hidden(asm: Assembler, sheet: _Sheet, items: dict, first_col: int) -> 
         asm.note(
             None,
             "hidden_columns",
-            f"Kolom {letters} di lembar '{sheet.name}' tersembunyi di Excel, tetapi ikut dibaca "
-            "sebagai kolom tabel.",
+            message(
+                gettext_noop(
+                    "Kolom %(columns)s di lembar '%(sheet)s' tersembunyi di Excel, tetapi ikut "
+                    "dibaca sebagai kolom tabel."
+                ),
+                columns=letters,
+                sheet=sheet.name,
+            ),
             position=Position(sheet=sheet.name, column=get_column_letter(hidden[0])),
         )

@@ -46,7 +46,11 @@ from .model import (
     DecreeError,
     Finding,
     IndicatorData,
+    Message,
     SubActivityData,
+    gettext_noop,
+    join_messages,
+    message,
 )
 from .source import Row
 from .text import (
@@ -74,19 +78,20 @@ COLUMN_NAMES = {
     COL_SUB: "SUB KEGIATAN",
     COL_INDICATOR: "INDIKATOR KEBERHASILAN",
 }
+# Indonesian phrases, marked for the catalog: findings show them translated.
 EXTRA_NAMES = {
-    "pic": "penanggung jawab",
-    "target": "target",
-    "output": "output",
-    "budget": "anggaran",
-    "note": "keterangan",
+    "pic": gettext_noop("penanggung jawab"),
+    "target": gettext_noop("target"),
+    "output": gettext_noop("output"),
+    "budget": gettext_noop("anggaran"),
+    "note": gettext_noop("keterangan"),
 }
 ROLE_COLUMN = {"activity": COL_ACTIVITY, "sub": COL_SUB, "indicator": COL_INDICATOR}
 ROLE_NAMES = {
-    "activity": "kegiatan",
-    "sub": "sub kegiatan",
-    "indicator": "indikator",
-    "prev_indicator": "indikator sub kegiatan sebelumnya",
+    "activity": gettext_noop("kegiatan"),
+    "sub": gettext_noop("sub kegiatan"),
+    "indicator": gettext_noop("indikator"),
+    "prev_indicator": gettext_noop("indikator sub kegiatan sebelumnya"),
 }
 ROLE_DEPTH = {"activity": 1, "sub": 2, "indicator": 3, "prev_indicator": 3}
 QUARTER_NAMES = ["TW I", "TW II", "TW III", "TW IV"]
@@ -197,7 +202,7 @@ class TableParser:
         self,
         line: int | None,
         kind: str,
-        message: str,
+        message: str | Message,
         severity: str = "warning",
         *,
         key: str = "",
@@ -295,8 +300,14 @@ class TableParser:
                 self.note(
                     line,
                     "month_header",
-                    f"Judul kolom jadwal ({names}) tidak ada; kolom jadwal dianggap mulai "
-                    f"dari kolom ke-{model.schedule_start + 1}.",
+                    message(
+                        gettext_noop(
+                            "Judul kolom jadwal (%(names)s) tidak ada; kolom jadwal dianggap "
+                            "mulai dari kolom ke-%(column)s."
+                        ),
+                        names=names,
+                        column=model.schedule_start + 1,
+                    ),
                 )
         self._check_periods(line, model)
         if self.kind is None:
@@ -305,8 +316,12 @@ class TableParser:
                 self.note(
                     line,
                     "quarterly_schedule",
-                    "Jadwal tabel ini per triwulan (TW I–IV), bukan per bulan; rencana aksi "
-                    "disimpan dengan jadwal triwulanan.",
+                    message(
+                        gettext_noop(
+                            "Jadwal tabel ini per triwulan (TW I–IV), bukan per bulan; rencana "
+                            "aksi disimpan dengan jadwal triwulanan."
+                        )
+                    ),
                     "info",
                 )
         elif model.kind != self.kind:
@@ -325,10 +340,17 @@ class TableParser:
             self.note(
                 line,
                 "wide_table",
-                f"Tabel pada {line and 'baris ' + str(line)} memiliki "
-                f"{cells_after - extra_after} sel jadwal untuk {model.period_count} kolom "
-                f"{'TW I–IV' if model.kind == 'quarter' else 'JAN–DES'}. Tanda dibaca menurut "
-                "posisi label; tanda di sel tanpa label dijelaskan pada temuan per baris.",
+                message(
+                    gettext_noop(
+                        "Tabel pada %(where)s memiliki %(cells)s sel jadwal untuk %(count)s kolom "
+                        "%(columns)s. Tanda dibaca menurut posisi label; tanda di sel tanpa label "
+                        "dijelaskan pada temuan per baris."
+                    ),
+                    where=message(gettext_noop("baris %(line)s"), line=line) if line else line,
+                    cells=cells_after - extra_after,
+                    count=model.period_count,
+                    columns="TW I–IV" if model.kind == "quarter" else "JAN–DES",
+                ),
                 "info",
             )
         self.model = model
@@ -345,15 +367,23 @@ class TableParser:
                 QUARTER_NAMES if model.kind == "quarter" else [m[:3].upper() for m in MONTH_NAMES]
             )
             detail = (
-                "tidak ada kolom " + ", ".join(names[m - 1] for m in missing)
+                message(
+                    gettext_noop("tidak ada kolom %(columns)s"),
+                    columns=", ".join(names[m - 1] for m in missing),
+                )
                 if missing
-                else "urutannya tidak biasa"
+                else message(gettext_noop("urutannya tidak biasa"))
             )
             self.note(
                 line,
                 "month_header",
-                f"Judul kolom jadwal tidak lengkap atau tidak urut ({detail}); tanda dibaca "
-                "menurut label kolomnya.",
+                message(
+                    gettext_noop(
+                        "Judul kolom jadwal tidak lengkap atau tidak urut (%(detail)s); tanda "
+                        "dibaca menurut label kolomnya."
+                    ),
+                    detail=detail,
+                ),
             )
 
     def _note_layout(self, line: int, model: ColumnModel) -> None:
@@ -363,15 +393,24 @@ class TableParser:
             if role in EXTRA_ROLES or role == "extra"
         ]
         if extras:
-            described = ", ".join(
-                f"'{label}' → {EXTRA_NAMES.get(role, 'keterangan (' + label + ')')}"
-                for label, role in extras
+            described = join_messages(
+                [
+                    message(gettext_noop("'%(label)s' → %(name)s"), label=label, name=message(name))
+                    if (name := EXTRA_NAMES.get(role))
+                    else message(gettext_noop("'%(label)s' → keterangan (%(label)s)"), label=label)
+                    for label, role in extras
+                ]
             )
             self.note(
                 line,
                 "extra_columns",
-                f"Tabel memiliki kolom tambahan: {described}; isinya disimpan pada sub kegiatan "
-                "yang bersangkutan.",
+                message(
+                    gettext_noop(
+                        "Tabel memiliki kolom tambahan: %(columns)s; isinya disimpan pada sub "
+                        "kegiatan yang bersangkutan."
+                    ),
+                    columns=described,
+                ),
                 "info",
             )
         missing = [
@@ -381,7 +420,10 @@ class TableParser:
             self.note(
                 line,
                 "missing_column",
-                "Tabel tidak memiliki kolom " + ", ".join(missing) + ".",
+                message(
+                    gettext_noop("Tabel tidak memiliki kolom %(columns)s."),
+                    columns=", ".join(missing),
+                ),
                 "info" if set(missing) <= {"NO", "AREA PERUBAHAN"} else "warning",
             )
 
@@ -403,8 +445,12 @@ class TableParser:
             self.note(
                 line,
                 "page_furniture",
-                "Baris judul tabel (nomor kolom atau label jadwal) berulang tanpa baris judul "
-                "kolom; tidak dipakai.",
+                message(
+                    gettext_noop(
+                        "Baris judul tabel (nomor kolom atau label jadwal) berulang tanpa baris "
+                        "judul kolom; tidak dipakai."
+                    )
+                ),
                 "info",
             )
             return None
@@ -417,8 +463,13 @@ class TableParser:
                 self.note(
                     line,
                     "page_furniture",
-                    f"Teks '{shorten(single)}' di dalam tabel adalah nomor halaman atau kepala "
-                    "halaman; tidak dipakai.",
+                    message(
+                        gettext_noop(
+                            "Teks '%(text)s' di dalam tabel adalah nomor halaman atau kepala "
+                            "halaman; tidak dipakai."
+                        ),
+                        text=shorten(single),
+                    ),
                     "info",
                 )
                 return None
@@ -443,8 +494,14 @@ class TableParser:
                 self.note(
                     line,
                     "schedule_in_words",
-                    f"Jadwal ditulis dengan kata-kata '{shorten(clean(cells[index]), 40)}', "
-                    f"bukan dengan tanda; dibaca sebagai {span_text(periods, model.kind)}.",
+                    message(
+                        gettext_noop(
+                            "Jadwal ditulis dengan kata-kata '%(text)s', bukan dengan tanda; "
+                            "dibaca sebagai %(periods)s."
+                        ),
+                        text=shorten(clean(cells[index]), 40),
+                        periods=span_text(periods, model.kind),
+                    ),
                 )
                 cells[index] = ""
         cells = self._align(line, cells, model, trailing)
@@ -509,17 +566,33 @@ class TableParser:
             if removed_duplicates or removed_blanks:
                 parts = []
                 if removed_duplicates:
-                    parts.append(f"{removed_duplicates} salinan teks yang berulang dihapus")
+                    parts.append(
+                        message(
+                            gettext_noop("%(count)s salinan teks yang berulang dihapus"),
+                            count=removed_duplicates,
+                        )
+                    )
                 if removed_blanks:
-                    parts.append(f"{removed_blanks} sel kosong di depan dihapus")
+                    parts.append(
+                        message(
+                            gettext_noop("%(count)s sel kosong di depan dihapus"),
+                            count=removed_blanks,
+                        )
+                    )
                 if excess:
-                    parts.append(f"{excess} sel tetap berlebih")
+                    parts.append(
+                        message(gettext_noop("%(count)s sel tetap berlebih"), count=excess)
+                    )
                 self.note(
                     line,
                     "row_shifted",
-                    "Teks baris ini masuk ke kolom jadwal (bergeser ke kanan); "
-                    + ", ".join(parts)
-                    + " agar tanda kembali ke kolom jadwalnya.",
+                    message(
+                        gettext_noop(
+                            "Teks baris ini masuk ke kolom jadwal (bergeser ke kanan); "
+                            "%(changes)s agar tanda kembali ke kolom jadwalnya."
+                        ),
+                        changes=join_messages(parts),
+                    ),
                 )
         elif marks and min(marks) < month_start:
             missing = month_start - min(marks)
@@ -527,8 +600,14 @@ class TableParser:
             self.note(
                 line,
                 "row_shifted",
-                f"Tanda jadwal baris ini berada di kolom teks (baris kekurangan {missing} sel); "
-                f"baris digeser {missing} sel ke kanan agar tanda masuk ke kolom jadwal.",
+                message(
+                    gettext_noop(
+                        "Tanda jadwal baris ini berada di kolom teks (baris kekurangan %(count)s "
+                        "sel); baris digeser %(count)s sel ke kanan agar tanda masuk ke kolom "
+                        "jadwal."
+                    ),
+                    count=missing,
+                ),
             )
         return cells
 
@@ -556,9 +635,16 @@ class TableParser:
             self.note(
                 line,
                 "month_overflow",
-                f"{len(offsets)} tanda berurutan dari kolom pertama melewati kolom {names} "
-                f"(tabel lebih lebar dari {count} kolom jadwal); dibaca sebagai sepanjang "
-                "tahun.",
+                message(
+                    gettext_noop(
+                        "%(marks)s tanda berurutan dari kolom pertama melewati kolom %(names)s "
+                        "(tabel lebih lebar dari %(count)s kolom jadwal); dibaca sebagai "
+                        "sepanjang tahun."
+                    ),
+                    marks=len(offsets),
+                    names=names,
+                    count=count,
+                ),
                 "info",
             )
             return set(range(1, count + 1))
@@ -566,8 +652,15 @@ class TableParser:
         self.note(
             line,
             "month_overflow",
-            f"Tanda di sel jadwal {cells_text} (sesudah kolom {names}, tanpa label); dibaca "
-            f"sebagai {'TW IV' if model.kind == 'quarter' else 'Desember'}.",
+            message(
+                gettext_noop(
+                    "Tanda di sel jadwal %(cells)s (sesudah kolom %(names)s, tanpa label); "
+                    "dibaca sebagai %(period)s."
+                ),
+                cells=cells_text,
+                names=names,
+                period="TW IV" if model.kind == "quarter" else message(gettext_noop("Desember")),
+            ),
         )
         return found | {count}
 
@@ -606,8 +699,12 @@ class TableParser:
             self.note(
                 line,
                 "stray_text",
-                f"Teks '{shorten(clean(extra))}' berada di luar kolom teks; ditambahkan sebagai "
-                "indikator.",
+                message(
+                    gettext_noop(
+                        "Teks '%(text)s' berada di luar kolom teks; ditambahkan sebagai indikator."
+                    ),
+                    text=shorten(clean(extra)),
+                ),
             )
             texts[COL_INDICATOR] = f"{texts.get(COL_INDICATOR, '')}\n{extra}".strip()
         if not texts and not months:
@@ -624,7 +721,13 @@ class TableParser:
             self._open_area(line, area_number, clean(texts[COL_AREA]), page_start=item.page_start)
             del texts[COL_NO], texts[COL_AREA]
         elif area_number is not None:
-            self.note(line, "area_without_name", f"Nomor area '{number_cell}' tanpa nama area.")
+            self.note(
+                line,
+                "area_without_name",
+                message(
+                    gettext_noop("Nomor area '%(number)s' tanpa nama area."), number=number_cell
+                ),
+            )
             del texts[COL_NO]
         elif COL_AREA in texts and not number_cell:
             name = clean(texts[COL_AREA])
@@ -663,7 +766,12 @@ class TableParser:
             self.note(
                 line,
                 "stray_text",
-                f"Isi kolom tambahan ({shorten(values)}) tanpa sub kegiatan; tidak dipakai.",
+                message(
+                    gettext_noop(
+                        "Isi kolom tambahan (%(values)s) tanpa sub kegiatan; tidak dipakai."
+                    ),
+                    values=shorten(values),
+                ),
             )
             return
         targets = self._pending_split or [sub]
@@ -720,8 +828,13 @@ class TableParser:
         self.note(
             line,
             "implicit_sub_activity",
-            f"Kegiatan '{shorten(activity.name, 50)}' tidak memiliki sub kegiatan, tetapi memiliki "
-            "indikator atau jadwal; dibaca sebagai satu sub kegiatan dengan nama yang sama.",
+            message(
+                gettext_noop(
+                    "Kegiatan '%(name)s' tidak memiliki sub kegiatan, tetapi memiliki indikator "
+                    "atau jadwal; dibaca sebagai satu sub kegiatan dengan nama yang sama."
+                ),
+                name=shorten(activity.name, 50),
+            ),
         )
 
     # -- dirty rows: duplicated or misplaced text, resolved by numbering ----------------
@@ -795,13 +908,13 @@ class TableParser:
                 role = self._choose(
                     fragment, candidates, last=position == len(fragments) - 1, months=months
                 )
-                how = "menurut penomorannya"
+                how = message(gettext_noop("menurut penomorannya"))
             elif fragment.column >= COL_ACTIVITY:
                 role = {COL_ACTIVITY: "activity", COL_SUB: "sub"}.get(fragment.column, "indicator")
-                how = "menurut kolomnya"
+                how = message(gettext_noop("menurut kolomnya"))
             else:
                 role = "indicator"
-                how = "karena berada di kolom yang tidak semestinya"
+                how = message(gettext_noop("karena berada di kolom yang tidak semestinya"))
             options = tuple(
                 (r, ROLE_NAMES[r])
                 for r in ("activity", "sub", "indicator")
@@ -815,7 +928,7 @@ class TableParser:
             key = f"role:{line}:{position}"
             picked = self.choose(key, role, {value for value, _ in options})
             if picked != role:
-                role, how = picked, "menurut pilihan pengguna"
+                role, how = picked, message(gettext_noop("menurut pilihan pengguna"))
             if role == "activity" and self.area is None:
                 role = "indicator" if self.sub else role
             if role == "sub" and self.activity is None and self.area is not None:
@@ -831,9 +944,13 @@ class TableParser:
             where = COLUMN_NAMES[fragment.column]
             if fragment.duplicate_of:
                 copies = ", ".join(COLUMN_NAMES[c] for c in fragment.duplicate_of)
-                origin = f"tertulis juga di kolom {copies} dan {where}"
+                origin = message(
+                    gettext_noop("tertulis juga di kolom %(copies)s dan %(where)s"),
+                    copies=copies,
+                    where=where,
+                )
             else:
-                origin = f"berada di kolom {where}"
+                origin = message(gettext_noop("berada di kolom %(where)s"), where=where)
             if role == "activity":
                 self._open_activity(line, fragment.text)
                 opened.add("activity")
@@ -863,8 +980,16 @@ class TableParser:
             self.note(
                 line,
                 "ambiguous_cell",
-                f"Teks '{shorten(clean(fragment.text))}' {origin}; dibaca sebagai "
-                f"{ROLE_NAMES[role]}{suffix} {how}.",
+                message(
+                    gettext_noop(
+                        "Teks '%(text)s' %(origin)s; dibaca sebagai %(role)s%(suffix)s %(how)s."
+                    ),
+                    text=shorten(clean(fragment.text)),
+                    origin=origin,
+                    role=message(ROLE_NAMES[role]),
+                    suffix=suffix,
+                    how=how,
+                ),
                 key=key if len(options) > 1 else "",
                 options=options if len(options) > 1 else (),
                 chosen=role if len(options) > 1 else "",
@@ -902,8 +1027,12 @@ class TableParser:
             self.note(
                 line,
                 "page_continuation",
-                "Baris di awal halaman ini tampak melanjutkan baris terakhir halaman sebelumnya; "
-                "atas pilihan pengguna dibaca sebagai baris baru.",
+                message(
+                    gettext_noop(
+                        "Baris di awal halaman ini tampak melanjutkan baris terakhir halaman "
+                        "sebelumnya; atas pilihan pengguna dibaca sebagai baris baru."
+                    )
+                ),
                 key=key,
                 options=options,
                 chosen="new",
@@ -938,15 +1067,21 @@ class TableParser:
                         IndicatorData(text=_item_text(body), line=line, label=lbl)
                         for lbl, body in items
                     )
-                    owner = "indikator terakhir pada halaman sebelumnya"
+                    owner = message(gettext_noop("indikator terakhir pada halaman sebelumnya"))
                 else:
                     self._add_indicators(line, fragment.text)
-                    owner = "indikator baru dari sub kegiatan yang sama"
+                    owner = message(gettext_noop("indikator baru dari sub kegiatan yang sama"))
             self.note(
                 line,
                 "page_continuation",
-                f"Teks '{shorten(text)}' di awal halaman melanjutkan baris terakhir "
-                f"halaman sebelumnya; digabungkan ke {owner}.",
+                message(
+                    gettext_noop(
+                        "Teks '%(text)s' di awal halaman melanjutkan baris terakhir halaman "
+                        "sebelumnya; digabungkan ke %(owner)s."
+                    ),
+                    text=shorten(text),
+                    owner=owner,
+                ),
                 key=key,
                 options=options,
                 chosen="join",
@@ -993,7 +1128,14 @@ class TableParser:
         if number is None:
             number = standard
         if number is None:
-            self.note(line, "stray_text", f"Teks '{shorten(text)}' di dalam tabel tidak dipakai.")
+            self.note(
+                line,
+                "stray_text",
+                message(
+                    gettext_noop("Teks '%(text)s' di dalam tabel tidak dipakai."),
+                    text=shorten(text),
+                ),
+            )
             return
         self._open_area(line, number, name, numbered=False)
 
@@ -1005,8 +1147,14 @@ class TableParser:
             self.note(
                 line,
                 "area_repeated",
-                f"Baris area {number} '{shorten(name, 50)}' diulang (melanjutkan area pada "
-                "halaman baru); bukan area baru.",
+                message(
+                    gettext_noop(
+                        "Baris area %(number)s '%(name)s' diulang (melanjutkan area pada halaman "
+                        "baru); bukan area baru."
+                    ),
+                    number=number,
+                    name=shorten(name, 50),
+                ),
                 "info",
             )
             return
@@ -1018,8 +1166,15 @@ class TableParser:
             self.note(
                 line,
                 "area_number_inferred",
-                f"Baris area '{shorten(name, 50)}' tidak bernomor; dibaca sebagai area "
-                f"{number} '{STANDARD_CHANGE_AREAS.get(number, name)}'.",
+                message(
+                    gettext_noop(
+                        "Baris area '%(name)s' tidak bernomor; dibaca sebagai area %(number)s "
+                        "'%(standard)s'."
+                    ),
+                    name=shorten(name, 50),
+                    number=number,
+                    standard=STANDARD_CHANGE_AREAS.get(number, name),
+                ),
                 "info",
             )
 
@@ -1045,15 +1200,20 @@ class TableParser:
         if len(items) > 1 and not lead and not self.activity.sub_activities and number == "label":
             key = f"split:{line}"
             split_options = (
-                ("split", "pecah menjadi sub kegiatan"),
-                ("keep", "satu sub kegiatan"),
+                ("split", gettext_noop("pecah menjadi sub kegiatan")),
+                ("keep", gettext_noop("satu sub kegiatan")),
             )
             if self.choose(key, "split", {"split", "keep"}) == "keep":
                 self.note(
                     line,
                     "list_split",
-                    f"Kolom SUB KEGIATAN berisi daftar bernomor 1–{len(items)}; atas pilihan "
-                    "pengguna dibaca sebagai satu sub kegiatan.",
+                    message(
+                        gettext_noop(
+                            "Kolom SUB KEGIATAN berisi daftar bernomor 1–%(count)s; atas pilihan "
+                            "pengguna dibaca sebagai satu sub kegiatan."
+                        ),
+                        count=len(items),
+                    ),
                     key=key,
                     options=split_options,
                     chosen="keep",
@@ -1062,8 +1222,13 @@ class TableParser:
                 self.note(
                     line,
                     "list_split",
-                    f"Kolom SUB KEGIATAN berisi daftar bernomor 1–{len(items)}; dipecah menjadi "
-                    f"{len(items)} sub kegiatan dengan jadwal yang sama.",
+                    message(
+                        gettext_noop(
+                            "Kolom SUB KEGIATAN berisi daftar bernomor 1–%(count)s; dipecah "
+                            "menjadi %(count)s sub kegiatan dengan jadwal yang sama."
+                        ),
+                        count=len(items),
+                    ),
                     key=key,
                     options=split_options,
                     chosen="split",
@@ -1132,8 +1297,14 @@ class TableParser:
             self.note(
                 line,
                 "list_split",
-                f"{len(indicators)} indikator untuk {len(subs)} sub kegiatan hasil pemecahan: "
-                "dibagikan berurutan, sisanya ke sub kegiatan terakhir.",
+                message(
+                    gettext_noop(
+                        "%(indicators)s indikator untuk %(subs)s sub kegiatan hasil pemecahan: "
+                        "dibagikan berurutan, sisanya ke sub kegiatan terakhir."
+                    ),
+                    indicators=len(indicators),
+                    subs=len(subs),
+                ),
             )
 
     def _apply_months(
@@ -1150,8 +1321,10 @@ class TableParser:
             self.note(
                 line,
                 "orphan_marks",
-                f"Tanda jadwal ({span_text(periods, self.schedule_kind)}) tanpa sub kegiatan; "
-                "tidak dipakai.",
+                message(
+                    gettext_noop("Tanda jadwal (%(periods)s) tanpa sub kegiatan; tidak dipakai."),
+                    periods=span_text(periods, self.schedule_kind),
+                ),
                 "error",
             )
             return
@@ -1161,9 +1334,14 @@ class TableParser:
             self.note(
                 line,
                 "merged_months",
-                f"Baris indikator ini punya tanda jadwal sendiri "
-                f"({span_text(periods, self.schedule_kind)}); digabungkan ke jadwal sub kegiatan "
-                f"'{shorten(sub.name, 40)}'.",
+                message(
+                    gettext_noop(
+                        "Baris indikator ini punya tanda jadwal sendiri (%(periods)s); "
+                        "digabungkan ke jadwal sub kegiatan '%(name)s'."
+                    ),
+                    periods=span_text(periods, self.schedule_kind),
+                    name=shorten(sub.name, 40),
+                ),
             )
         current |= periods
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from .areas import STANDARD_CHANGE_AREAS
-from .model import Finding, ParsedDecree
+from .model import Finding, Message, ParsedDecree, gettext_noop, message
 from .text import format_date_id, shorten, similar
 
 _YEAR = re.compile(r"\btahun\s+(\d{4})(?:\s*[-–]\s*(\d{4}))?", re.IGNORECASE)
@@ -25,17 +25,23 @@ def _check_header(decree: ParsedDecree) -> list[Finding]:
     out: list[Finding] = []
     title_line = h.lines.get("title")
     required = [
-        (h.subject, "judul (TENTANG …)", title_line),
-        (h.place, "tempat ditetapkan (Ditetapkan di …)", None),
-        (h.date, "tanggal ditetapkan (pada tanggal …)", h.place_line),
-        (h.signer_name, "nama penanda tangan", h.date_line),
-        (h.considerations, "bagian Menimbang", None),
-        (h.legal_bases, "bagian Mengingat", None),
-        (h.dictums, "diktum (KESATU, KEDUA, …)", None),
+        (h.subject, gettext_noop("judul (TENTANG …)"), title_line),
+        (h.place, gettext_noop("tempat ditetapkan (Ditetapkan di …)"), None),
+        (h.date, gettext_noop("tanggal ditetapkan (pada tanggal …)"), h.place_line),
+        (h.signer_name, gettext_noop("nama penanda tangan"), h.date_line),
+        (h.considerations, gettext_noop("bagian Menimbang"), None),
+        (h.legal_bases, gettext_noop("bagian Mengingat"), None),
+        (h.dictums, gettext_noop("diktum (KESATU, KEDUA, …)"), None),
     ]
     for value, what, line in required:
         if not value:
-            out.append(Finding(line, "missing_field", f"Keputusan tidak memuat {what}."))
+            out.append(
+                Finding(
+                    line,
+                    "missing_field",
+                    message(gettext_noop("Keputusan tidak memuat %(what)s."), what=message(what)),
+                )
+            )
     if h.subject and h.year:
         years = [int(y) for y in re.findall(r"TAHUN\s+(\d{4})", h.subject, re.IGNORECASE)]
         if years and years[-1] != h.year:
@@ -43,8 +49,14 @@ def _check_header(decree: ParsedDecree) -> list[Finding]:
                 Finding(
                     title_line,
                     "year_mismatch",
-                    f"Judul menyebut tahun {years[-1]}, sedangkan nomor keputusan bertahun "
-                    f"{h.year}.",
+                    message(
+                        gettext_noop(
+                            "Judul menyebut tahun %(title_year)s, sedangkan nomor keputusan "
+                            "bertahun %(year)s."
+                        ),
+                        title_year=years[-1],
+                        year=h.year,
+                    ),
                 )
             )
     if h.date and h.year and h.date.year != h.year:
@@ -52,8 +64,13 @@ def _check_header(decree: ParsedDecree) -> list[Finding]:
             Finding(
                 h.date_line,
                 "year_mismatch",
-                f"Tanggal ditetapkan {format_date_id(h.date)} tidak jatuh pada tahun keputusan "
-                f"{h.year}.",
+                message(
+                    gettext_noop(
+                        "Tanggal ditetapkan %(date)s tidak jatuh pada tahun keputusan %(year)s."
+                    ),
+                    date=format_date_id(h.date),
+                    year=h.year,
+                ),
             )
         )
     if h.closing_place and h.place and h.closing_place.lower() != h.place.lower():
@@ -61,9 +78,16 @@ def _check_header(decree: ParsedDecree) -> list[Finding]:
             Finding(
                 h.closing_place_line,
                 "place_mismatch",
-                f"Tempat ditetapkan di akhir Lampiran ('{h.closing_place}') berbeda dengan di "
-                f"batang tubuh keputusan ('{h.place}', baris {h.place_line}). Dipakai "
-                f"'{h.place}'.",
+                message(
+                    gettext_noop(
+                        "Tempat ditetapkan di akhir Lampiran ('%(closing_place)s') berbeda "
+                        "dengan di batang tubuh keputusan ('%(place)s', baris %(place_line)s). "
+                        "Dipakai '%(place)s'."
+                    ),
+                    closing_place=h.closing_place,
+                    place=h.place,
+                    place_line=h.place_line,
+                ),
             )
         )
     if h.closing_date and h.date and h.closing_date != h.date:
@@ -71,8 +95,14 @@ def _check_header(decree: ParsedDecree) -> list[Finding]:
             Finding(
                 h.closing_date_line,
                 "date_mismatch",
-                f"Tanggal di akhir Lampiran ({format_date_id(h.closing_date)}) berbeda dengan "
-                f"tanggal ditetapkan ({format_date_id(h.date)}).",
+                message(
+                    gettext_noop(
+                        "Tanggal di akhir Lampiran (%(closing_date)s) berbeda dengan tanggal "
+                        "ditetapkan (%(date)s)."
+                    ),
+                    closing_date=format_date_id(h.closing_date),
+                    date=format_date_id(h.date),
+                ),
             )
         )
     if (
@@ -84,15 +114,21 @@ def _check_header(decree: ParsedDecree) -> list[Finding]:
             Finding(
                 h.closing_date_line,
                 "signer_mismatch",
-                f"Penanda tangan Lampiran ('{h.closing_signer_name}') berbeda dengan penanda "
-                f"tangan keputusan ('{h.signer_name}').",
+                message(
+                    gettext_noop(
+                        "Penanda tangan Lampiran ('%(closing_signer)s') berbeda dengan penanda "
+                        "tangan keputusan ('%(signer)s')."
+                    ),
+                    closing_signer=h.closing_signer_name,
+                    signer=h.signer_name,
+                ),
             )
         )
     return out
 
 
 def _sequence_findings(
-    numbers, what: str, where: str, repeat_severity: str = "warning", gaps: bool = True
+    numbers, what: Message, where: Message, repeat_severity: str = "warning", gaps: bool = True
 ) -> list[Finding]:
     """Gaps and repeats in a list of (number, line) as printed."""
     out: list[Finding] = []
@@ -104,7 +140,16 @@ def _sequence_findings(
                 Finding(
                     line,
                     "numbering_repeat",
-                    f"Nomor {what} {number} {where} muncul lagi (pertama di baris {seen[number]}).",
+                    message(
+                        gettext_noop(
+                            "Nomor %(what)s %(number)s %(where)s muncul lagi (pertama di baris "
+                            "%(first_line)s)."
+                        ),
+                        what=what,
+                        number=number,
+                        where=where,
+                        first_line=seen[number],
+                    ),
                     repeat_severity,
                 )
             )
@@ -114,7 +159,16 @@ def _sequence_findings(
                 Finding(
                     line,
                     "numbering_gap",
-                    f"Nomor {what} {missing} {where} tidak ada: penomoran melompat ke {number}.",
+                    message(
+                        gettext_noop(
+                            "Nomor %(what)s %(missing)s %(where)s tidak ada: penomoran melompat "
+                            "ke %(number)s."
+                        ),
+                        what=what,
+                        missing=missing,
+                        where=where,
+                        number=number,
+                    ),
                 )
             )
         elif number < expected - 1:
@@ -122,7 +176,16 @@ def _sequence_findings(
                 Finding(
                     line,
                     "numbering_order",
-                    f"Nomor {what} {number} {where} tidak urut (sesudah nomor {expected - 1}).",
+                    message(
+                        gettext_noop(
+                            "Nomor %(what)s %(number)s %(where)s tidak urut (sesudah nomor "
+                            "%(previous)s)."
+                        ),
+                        what=what,
+                        number=number,
+                        where=where,
+                        previous=expected - 1,
+                    ),
                 )
             )
         seen.setdefault(number, line)
@@ -133,8 +196,8 @@ def _sequence_findings(
 def _check_numbering(decree: ParsedDecree) -> list[Finding]:
     out = _sequence_findings(
         [(a.number, a.line) for a in decree.areas],
-        "area perubahan",
-        "dalam Lampiran",
+        message(gettext_noop("area perubahan")),
+        message(gettext_noop("dalam Lampiran")),
         "error",
         # Area numbers are the standard ones: an absent area is ``area_missing``, not a gap.
         gaps=False,
@@ -146,7 +209,13 @@ def _check_numbering(decree: ParsedDecree) -> list[Finding]:
                 Finding(
                     None,
                     "area_missing",
-                    f"Area perubahan {number} '{name}' tidak ada dalam Lampiran.",
+                    message(
+                        gettext_noop(
+                            "Area perubahan %(number)s '%(name)s' tidak ada dalam Lampiran."
+                        ),
+                        number=number,
+                        name=name,
+                    ),
                 )
             )
     for area in decree.areas:
@@ -155,7 +224,12 @@ def _check_numbering(decree: ParsedDecree) -> list[Finding]:
                 Finding(
                     area.line,
                     "area_unknown",
-                    f"Nomor area {area.number} bukan salah satu dari 8 area perubahan.",
+                    message(
+                        gettext_noop(
+                            "Nomor area %(number)s bukan salah satu dari 8 area perubahan."
+                        ),
+                        number=area.number,
+                    ),
                     "error",
                 )
             )
@@ -167,18 +241,30 @@ def _check_numbering(decree: ParsedDecree) -> list[Finding]:
                 Finding(
                     area.line,
                     "area_name",
-                    f"Nama area {area.number} '{area.name}' berbeda dengan nama baku "
-                    f"'{STANDARD_CHANGE_AREAS[area.number]}'.",
+                    message(
+                        gettext_noop(
+                            "Nama area %(number)s '%(name)s' berbeda dengan nama baku "
+                            "'%(standard)s'."
+                        ),
+                        number=area.number,
+                        name=area.name,
+                        standard=STANDARD_CHANGE_AREAS[area.number],
+                    ),
                 )
             )
         out += _sequence_findings(
-            [(a.number, a.line) for a in area.activities], "kegiatan", f"di area {area.number}"
+            [(a.number, a.line) for a in area.activities],
+            message(gettext_noop("kegiatan")),
+            message(gettext_noop("di area %(number)s"), number=area.number),
         )
         for activity in area.activities:
             out += _sequence_findings(
                 [(s.number, s.line) for s in activity.sub_activities],
-                "sub kegiatan",
-                f"di kegiatan {area.number}.{activity.number}",
+                message(gettext_noop("sub kegiatan")),
+                message(
+                    gettext_noop("di kegiatan %(number)s"),
+                    number=f"{area.number}.{activity.number}",
+                ),
             )
     return out
 
@@ -205,8 +291,14 @@ def _check_items(decree: ParsedDecree) -> list[Finding]:
                         Finding(
                             sub.line,
                             "missing_indicator",
-                            f"Sub kegiatan {label} '{shorten(sub.name, 50)}' tidak memiliki "
-                            "indikator keberhasilan.",
+                            message(
+                                gettext_noop(
+                                    "Sub kegiatan %(label)s '%(name)s' tidak memiliki indikator "
+                                    "keberhasilan."
+                                ),
+                                label=label,
+                                name=shorten(sub.name, 50),
+                            ),
                         )
                     )
                 if not (sub.quarters if decree.schedule == "quarter" else sub.months):
@@ -214,11 +306,18 @@ def _check_items(decree: ParsedDecree) -> list[Finding]:
                         Finding(
                             sub.line,
                             "empty_schedule",
-                            f"Sub kegiatan {label} '{shorten(sub.name, 50)}' tidak memiliki "
-                            + (
-                                "tanda pada triwulan mana pun."
+                            message(
+                                gettext_noop(
+                                    "Sub kegiatan %(label)s '%(name)s' tidak memiliki tanda pada "
+                                    "triwulan mana pun."
+                                )
                                 if decree.schedule == "quarter"
-                                else "tanda √ pada bulan mana pun."
+                                else gettext_noop(
+                                    "Sub kegiatan %(label)s '%(name)s' tidak memiliki tanda √ "
+                                    "pada bulan mana pun."
+                                ),
+                                label=label,
+                                name=shorten(sub.name, 50),
                             ),
                         )
                     )
@@ -237,8 +336,15 @@ def _stale_years(text: str, line: int, year: int) -> list[Finding]:
                 Finding(
                     line,
                     "stale_year",
-                    f"Teks '{shorten(text, 50)}' menyebut tahun {match.group(0).split()[-1]}, "
-                    f"bukan {year}: kemungkinan tersalin dari rencana tahun lain.",
+                    message(
+                        gettext_noop(
+                            "Teks '%(text)s' menyebut tahun %(named)s, bukan %(year)s: "
+                            "kemungkinan tersalin dari rencana tahun lain."
+                        ),
+                        text=shorten(text, 50),
+                        named=match.group(0).split()[-1],
+                        year=year,
+                    ),
                 )
             )
     return out

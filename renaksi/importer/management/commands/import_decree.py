@@ -12,6 +12,7 @@ from renaksi.importer.services import ImportRefused, import_decree
 from renaksi.importer.terminal import printable, printable_json
 from renaksi.importer.tree import LEVEL_MODELS, DiffItem, PlanDiff, level_name
 from renaksi.lib.decree.model import DecreeError
+from renaksi.lib.decree.text import shorten
 from renaksi.plans.models import ActionPlan
 from renaksi.units.models import Unit
 
@@ -162,8 +163,7 @@ def _value(value) -> str:
         if all(isinstance(v, str) for v in value):
             return " ".join(value)
         return f"{len(value)} butir"
-    text = " ".join(str(value).split())
-    return text if len(text) <= 80 else text[:79] + "…"
+    return shorten(" ".join(str(value).split()), 80)  # at a word boundary
 
 
 def _change(item: DiffItem) -> str:
