@@ -233,6 +233,21 @@ def test_conflict_keeps_the_text_and_shows_the_current_value(admin_client, world
     assert fresh(activity).name == "Teks saya"
 
 
+def test_area_conflict_names_the_standard_areas(admin_client, world):
+    from renaksi.plans.models import PlanArea
+
+    area = world.areas[1]
+    PlanArea.objects.filter(pk=area.pk).update(name="Nama orang lain", version=2)
+    response = admin_client.post(
+        editor_url(world, "area", area.pk),
+        {"number": 5, "name": "Nama saya", "change_area": 6, "version": 1},
+    )
+    rows = response.context["conflict_rows"]
+    assert len(rows) == 2, rows
+    assert "Nama saya" in [typed for _label, typed, _saved in rows]
+    assert any("6." in typed and "5." in saved for _label, typed, saved in rows), rows
+
+
 def test_decree_conflict_keeps_the_text(admin_client, world):
     plan = world.plan
     ActionPlan.objects.filter(pk=plan.pk).update(decree_number="99", version=plan.version + 1)

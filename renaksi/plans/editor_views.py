@@ -23,7 +23,7 @@ from renaksi.access.policy import get_plan_for_user
 from . import editing
 from .editor_forms import DecreeForm, make_row_form
 from .lampiran import load_plan_tree, period_headers
-from .models import ActionPlan, Activity, ImportFinding, PlanArea, SubActivity
+from .models import ActionPlan, Activity, ChangeArea, ImportFinding, PlanArea, SubActivity
 from .services import PlanError, confirm_finding
 
 # The level as it appears in addresses, and back.
@@ -220,9 +220,14 @@ def _current_values(form, current) -> list[tuple[str, str, str]]:
         if name not in form.fields:
             continue
         saved = getattr(current, name)
-        if name == "change_area":
-            saved = current.change_area
         typed = form.data.get(name, "")
+        if name == "change_area":
+            if str(current.change_area_id) != str(typed):
+                chosen = (
+                    ChangeArea.objects.filter(pk=typed).first() if str(typed).isdigit() else None
+                )
+                rows.append((form.fields[name].label, str(chosen or "—"), str(saved)))
+            continue
         if str(saved if saved is not None else "") != str(typed):
             display = saved if saved not in (None, "") else "—"
             rows.append((form.fields[name].label, typed or "—", str(display)))
