@@ -232,3 +232,30 @@ def test_sign_out_opened_when_signed_out_goes_to_sign_in(client):
     response = client.get(reverse("logout"))
     assert response.status_code == 302
     assert response["Location"] == reverse("login")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_revoke_confirmation_fits_a_phone(live_server, browser, world, tmp_path):
+    """Signed in as the unit's administrator, from the unit page's "Cabut" to the revocation."""
+    from .permission_world import PASSWORD
+
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    problems = []
+    page.on("console", lambda msg: msg.type == "error" and problems.append(msg.text))
+    page.goto(f"{live_server.url}{reverse('login')}")
+    page.fill("input[name=username]", "unit_admin")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_load_state()
+    page.goto(f"{live_server.url}{reverse('units:detail', args=[world.units['6107'].pk])}")
+    page.click(f"a[href='{revoke_url(world.pic_role)}']")
+    page.wait_for_load_state()
+    assert page.get_by_text("Cabut peran?").is_visible()
+    assert page.get_by_text("Sub kegiatan 6107.1", exact=False).is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=tmp_path / "revoke-390.png", full_page=True)
+    page.click("text=Ya, cabut peran")
+    page.wait_for_load_state()
+    assert page.get_by_text("Peran pic dicabut.", exact=False).is_visible()
+    assert not UnitRole.objects.filter(pk=world.pic_role.pk).exists()
+    assert not problems, problems
