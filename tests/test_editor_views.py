@@ -504,3 +504,10 @@ def test_a_returned_plan_shows_the_steering_note(admin_client, world):
     assert "Perbaiki target area 5." in html
     assert 'form="ra"' in html or "form=ra" in html  # still editable
     assert reverse("plans:history", args=[world.plan.pk]) in html
+
+
+def test_the_plan_page_links_to_the_editor(admin_client, client, world):
+    detail = reverse("plans:detail", args=[world.plan.pk])
+    assert editor_url(world) in admin_client.get(detail).content.decode()
+    client.force_login(world.users["viewer"])
+    assert editor_url(world) not in client.get(detail).content.decode()
