@@ -55,8 +55,10 @@ def unit_list(request: HttpRequest) -> HttpResponse:
         .annotate(count=Count("pk"))
         .values_list("parent", "count")
     )
+    levels = {value: str(label) for value, label in Unit.Level.choices}  # once, not per row
     for unit in page.object_list:
         unit.child_count = child_counts.get(unit.pk, 0)
+        unit.level_label = levels.get(unit.level, unit.level)
     return render(request, "units/unit_list.html", {"form": form, "page": page})
 
 
