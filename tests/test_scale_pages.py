@@ -235,3 +235,24 @@ def test_my_work_years_are_read_without_the_model_ordering(client):
     assert len(distinct) == 1
     assert "ORDER BY" not in distinct[0]
     assert "position" not in distinct[0].split("FROM")[0]
+
+
+def test_cached_counts_follow_a_reimport(client, settings, tmp_path):
+    """Importing a decree over a plan saves the plan row: the list counts the new tree."""
+    from renaksi.core.national import TEMPLATE_DECREE
+    from renaksi.importer.services import import_decree
+
+    settings.MEDIA_ROOT = tmp_path
+    generate_national(years=1, first_year=2022, unit_codes=["6107"], seed=5)
+    plan = ActionPlan.objects.get()
+    ActionPlan.objects.filter(pk=plan.pk).update(status=ActionPlan.Status.DRAFT)
+    client.force_login(User.objects.get(username="pembaca-kpuri"))
+    generated = _shown_counts(client, plan)  # now cached
+    assert generated == _true_counts(plan)
+
+    import_decree(
+        TEMPLATE_DECREE.read_bytes(), unit=plan.unit, filename=TEMPLATE_DECREE.name, replace=True
+    )
+    imported = _true_counts(plan)
+    assert imported != generated  # the decree's 73 sub-activities, not the generated ones
+    assert _shown_counts(client, plan) == imported
