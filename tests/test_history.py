@@ -18,7 +18,7 @@ from renaksi.importer.services import import_decree
 from renaksi.plans import editing
 from renaksi.plans.models import ActionPlan, Indicator
 from renaksi.plans.services import assign_pics
-from renaksi.plans.workflow import return_plan, submit_plan
+from renaksi.plans.workflow import approve_plan, reopen_plan, return_plan, submit_plan
 from renaksi.teams.models import Position, ReformTeam, TeamMember
 
 from .import_support import decree_bytes, find, make_units
@@ -86,9 +86,7 @@ def test_rows_say_who_when_what_and_each_value_in_words(plan, people):
     changes = {c.label: (c.before, c.after) for c in returned.changes}
     assert changes["Status"] == ("Diajukan ke Tim Pengarah", "Dikembalikan untuk diperbaiki")
     assert changes["Catatan pengembalian"] == ("—", "Perbaiki jadwal.\nTambah target.")
-    assert {d.label: d.text for d in returned.details}["Catatan"] == (
-        "Perbaiki jadwal.\nTambah target."
-    )
+    assert returned.details == []  # the note is not shown twice
 
     submitted = rows["plan.submitted"]
     changes = {c.label: (c.before, c.after) for c in submitted.changes}
@@ -129,6 +127,21 @@ def test_indicator_targets_and_kinds_in_words(plan, people):
     assert changes["Jenis target"] == ("Dokumen", "Persentase")  # choices by their label
     assert changes["Nilai target"] == ("—", "87,5")
     assert row.kind == "indicator"
+
+
+def test_a_reopen_shows_its_reason_and_the_plan_is_not_named_on_its_own_history(plan, people):
+    submit_plan(people["admin"], plan)
+    approve_plan(people["steering"], plan)
+    reopen_plan(people["steering"], plan, "SK perubahan Nomor 15")
+    entries = LogEntry.objects.filter(plan=plan).select_related("actor", "object_type")
+    row = history_rows(entries.order_by("-id"), subject=plan)[0]
+    assert row.action_label == "Rencana aksi dibuka kembali"
+    assert [(d.label, d.text) for d in row.details] == [("Alasan", "SK perubahan Nomor 15")]
+    changes = {c.label: (c.before, c.after) for c in row.changes}
+    assert changes["Status"] == ("Ditetapkan", "Draf")
+    assert changes["Disetujui oleh"] == ("Budi Santoso", "—")
+    assert row.object_label == ""
+    assert rows_of(plan)[0].object_label.startswith("Rencana aksi: ")
 
 
 def test_a_system_entry_and_unknown_values_still_read(plan):

@@ -149,17 +149,25 @@ def person_name(user) -> str:
 
 
 def history_rows(
-    entries, *, time_zone: str = "", zone_label: str = "", schedule_kind: str = "month"
+    entries,
+    *,
+    time_zone: str = "",
+    zone_label: str = "",
+    schedule_kind: str = "month",
+    subject: models.Model | None = None,
 ) -> list[HistoryRow]:
     """Display rows for ``entries`` (loaded with ``select_related("actor", "object_type")``).
 
     ``time_zone``: an IANA name (the unit's), default the site's; ``zone_label``: shown after
-    each time (WIB, WITA, WIT); ``schedule_kind``: "quarter" shows schedules as TW I–IV.
+    each time (WIB, WITA, WIT); ``schedule_kind``: "quarter" shows schedules as TW I–IV;
+    ``subject``: the object whose history this is (its own entries name no object).
     One query for the names of the users the values name, none else.
     """
     entries = list(entries)
     zone = ZoneInfo(time_zone) if time_zone else timezone.get_current_timezone()
     formatter = _Formatter(zone, zone_label, schedule_kind)
+    if subject is not None:
+        formatter.subject = (type(subject), str(subject.pk))
     formatter.load_users(entries)
     return [formatter.row(entry) for entry in entries]
 
@@ -171,6 +179,7 @@ class _Formatter:
         self.schedule_kind = schedule_kind
         self.users: dict[int, str] = {}
         self.related: dict[tuple[type[models.Model], int], str] = {}
+        self.subject: tuple[type[models.Model], str] | None = None
 
     # -- users ----------------------------------------------------------------------------------
 
@@ -213,12 +222,14 @@ class _Formatter:
         when = timezone.localtime(entry.created_at, self.zone)
         kind = kind_of(entry.action)
         object_label = ""
-        if entry.object_repr:
+        if entry.object_repr and (model, entry.object_id) != self.subject:
             type_name = str(model._meta.verbose_name) if model is not None else ""
             object_label = (
                 f"{_capitalise(type_name)}: {entry.object_repr}" if type_name else entry.object_repr
             )
         data = entry.data if isinstance(entry.data, dict) else {}
+        changes = self.changes(model, data)
+        shown = {change.after for change in changes}
         return HistoryRow(
             entry=entry,
             when=when,
@@ -229,8 +240,9 @@ class _Formatter:
             kind=kind,
             kind_label=str(KIND_LABELS.get(kind, kind)),
             object_label=object_label,
-            changes=self.changes(model, data),
-            details=self.details(model, data),
+            changes=changes,
+            # a value the changes already show (the note of a return) is not repeated
+            details=[d for d in self.details(model, data) if d.text not in shown],
         )
 
     def changes(self, model, data: dict) -> list[Change]:

@@ -220,6 +220,7 @@ def history_view(request: HttpRequest, pk: int) -> HttpResponse:
         time_zone=plan.unit.time_zone,
         zone_label=plan.unit.zone_abbreviation,
         schedule_kind=plan.schedule_kind,
+        subject=plan,
     )
     people = [
         (str(user.pk), person_name(user))
