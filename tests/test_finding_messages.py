@@ -369,3 +369,13 @@ def test_finding_texts_are_not_cut_inside_a_word(bengkayang):
                 # The last word kept is a whole word of the source, not the start of one.
                 assert re.search(rf"(?<!\w){re.escape(last_word)}(?!\w)", source), value
     assert cut > 5
+
+
+def test_the_history_names_a_finding_kind_by_its_label():
+    import zoneinfo
+
+    from renaksi.audit.history import _Formatter
+
+    formatter = _Formatter(zoneinfo.ZoneInfo("Asia/Pontianak"), "WIB", "month")
+    assert formatter.detail_text(None, "kind", "wide_table") == "Tabel lebih lebar dari 12 bulan"
+    assert formatter.detail_text(None, "kind", "brand_new_kind") == "Temuan lain"

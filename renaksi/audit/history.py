@@ -319,9 +319,9 @@ class _Formatter:
         if value is None or value == "" or value == [] or value == {}:
             return ""
         if name == "kind":
-            from renaksi.plans.models import FINDING_KIND_LABELS
+            from renaksi.plans.models import finding_kind_label
 
-            return str(FINDING_KIND_LABELS.get(value, value))
+            return finding_kind_label(value)  # a label, never the code
         if name == "direction":
             return str(DIRECTION_LABELS.get(value, value))
         if name == "swapped_with" and isinstance(value, dict):
