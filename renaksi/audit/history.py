@@ -249,6 +249,9 @@ class _Formatter:
         before = data.get("before") if isinstance(data.get("before"), dict) else {}
         after = data.get("after") if isinstance(data.get("after"), dict) else {}
         names = list(before) + [name for name in after if name not in before]
+        # In the model's field order, whatever order the database kept the keys in.
+        order = [f.name for f in model._meta.get_fields()] if model is not None else []
+        names.sort(key=lambda name: order.index(name) if name in order else len(order))
         if "periods" in names and "schedule" in names:
             names.remove("schedule")  # the same schedule twice: show the months once
         parent = data.get("parent") if isinstance(data.get("parent"), dict) else {}
@@ -351,9 +354,12 @@ class _Formatter:
         return self.plain(item)
 
     def counts_text(self, counts: dict) -> str:
-        return ", ".join(
-            f"{number} {COUNT_LABELS[key]}" for key, number in counts.items() if number
-        ) or _("tidak ada")
+        # In the tree's order, whatever order the database kept the keys in (jsonb sorts them).
+        order = list(COUNT_LABELS)
+        keys = sorted(counts, key=lambda key: order.index(key) if key in order else len(order))
+        return ", ".join(f"{counts[key]} {COUNT_LABELS[key]}" for key in keys if counts[key]) or _(
+            "tidak ada"
+        )
 
     def diff_text(self, diff: dict) -> str:
         counts = diff.get("counts") if isinstance(diff.get("counts"), dict) else {}
