@@ -379,3 +379,23 @@ def test_the_history_names_a_finding_kind_by_its_label():
     formatter = _Formatter(zoneinfo.ZoneInfo("Asia/Pontianak"), "WIB", "month")
     assert formatter.detail_text(None, "kind", "wide_table") == "Tabel lebih lebar dari 12 bulan"
     assert formatter.detail_text(None, "kind", "brand_new_kind") == "Temuan lain"
+
+
+def test_a_lettered_list_of_sub_activities_is_read_not_a_crash():
+    """Found by tests/test_decree_property.py: "a. …; b. …" in SUB KEGIATAN raised ValueError."""
+    from .decree_samples import decree_text, row
+
+    text = decree_text(
+        row(
+            "1",
+            "Manajemen Perubahan",
+            "1 Penyusunan dokumen;",
+            "a. Menurunnya anggaran jabatan penyelenggara; b. Menurunnya anggaran naskah etik;",
+            "Indikator satu;",
+            (1, 2),
+        )
+    )
+    decree = parse_decree(text.encode())
+    subs = decree.areas[0].activities[0].sub_activities
+    assert [sub.number for sub in subs] == [1, 2]
+    assert subs[1].name.startswith("Menurunnya anggaran naskah etik")

@@ -1234,8 +1234,13 @@ class TableParser:
                     chosen="split",
                 )
                 subs = [
-                    SubActivityData(number=int(label), name=_item_text(body), line=line)
-                    for label, body in items
+                    SubActivityData(
+                        # A lettered list ("a. …; b. …") numbers its items by their letter.
+                        number=int(label) if label.isdigit() else position,
+                        name=_item_text(body),
+                        line=line,
+                    )
+                    for position, (label, body) in enumerate(items, start=1)
                 ]
                 self.activity.sub_activities.extend(subs)
                 self._set_sub(subs[-1])
