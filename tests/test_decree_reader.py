@@ -559,3 +559,60 @@ def test_the_lampiran_alone_reads_its_heading_and_its_signature():
     assert decree.counts()["sub_activities"] == 8
     missing = {f.message for f in decree.findings if f.kind == "missing_field"}
     assert not any("tempat" in m or "tanggal" in m or "penanda tangan" in m for m in missing)
+
+
+def test_a_pdf_dictum_after_a_full_line_starts_its_own_line():
+    """A PDF line that runs to the right margin is joined with the next, unless the next
+    starts a section or a dictum: every dictum label, KETUJUH and later ones too."""
+    from renaksi.lib.decree.formats import read_document
+
+    from .decree_files import PDF_CSS, layout, pdf_bytes, table_html
+
+    full = "text-align: justify; text-align-last: justify"
+    labels = ["KEENAM", "KETUJUH", "KEDELAPAN", "KESEMBILAN", "KESEPULUH", "KEDUA BELAS"]
+    lines = [
+        f'<p style="{full}">{label} : Segala biaya yang timbul sebagai akibat dikeluarkannya '
+        "keputusan ini dibebankan pada anggaran satuan kerja.</p>"
+        for label in labels
+    ]
+    table = table_html(layout(decree_text(full_plan_rows())).pages[0])
+    data = pdf_bytes(
+        f"<html><head><style>{PDF_CSS}</style></head><body><div>"
+        f"{''.join(lines)}</div>{table}</body></html>"
+    )
+    body = [text for _, text in read_document(data).body if text.strip()]
+    assert [text.split(" :")[0] for text in body] == labels
+
+
+def test_an_xlsx_table_ending_in_a_row_with_one_text_under_merged_cells_keeps_that_row():
+    """The last row of a spreadsheet's table holds only its sub-activity: the area and the
+    activity are merged down into it. It is a row of the table, not a closing line."""
+    from .decree_files import build_xlsx, layout, xlsx_bytes
+
+    rows = row(
+        "1", "Manajemen Perubahan", "1 Kegiatan pertama;", "1 Sub kegiatan satu;",
+        "Indikator satu;", months=(1,),
+    ) + row("", "", "", "2 Sub kegiatan dua;")  # fmt: skip
+    text = decree_text(rows)
+    data = xlsx_bytes(build_xlsx(layout(text)))
+    decree = parse_decree(data)
+    names = [s.name for s in subs(decree)]
+    assert names == ["Sub kegiatan satu", "Sub kegiatan dua"]
+    assert names == [s.name for s in subs(parse(text))]
+
+
+def test_a_pdf_cell_wrapped_after_a_lone_slash_keeps_the_space():
+    """``unit/`` + ``satuan`` is one word, ``Organisasi /`` + ``Kelembagaan`` two: a line
+    wrapped after a slash that stands alone is joined with a space."""
+    from renaksi.lib.decree.read_pdf import _join, _TextLine
+
+    def line(text, x1, top):
+        return _TextLine(chars=[], text=text, x0=0, x1=x1, top=top, bottom=top + 8)
+
+    right = 100
+    assert _join([line("Penguatan Organisasi /", 99, 0), line("Kelembagaan", 50, 10)], right) == (
+        "Penguatan Organisasi / Kelembagaan"
+    )
+    assert _join([line("di lingkungan unit/", 99, 0), line("satuan kerja", 50, 10)], right) == (
+        "di lingkungan unit/satuan kerja"
+    )

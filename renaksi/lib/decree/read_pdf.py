@@ -62,7 +62,8 @@ _MIN_COLUMNS = 5
 _PDFIUM = threading.Lock()
 _LINES = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 _LIST_START = re.compile(
-    r"^(\(?\d{1,2}[.)]|\(?[a-z][.)]|[-•–▪●]\s|(KESATU|KEDUA|KETIGA|KEEMPAT|KELIMA|KEENAM|"
+    r"^(\(?\d{1,2}[.)]|\(?[a-z][.)]|[-•–▪●]\s|(PERTAMA|KESATU|KEDUA|KETIGA|KEEMPAT|KELIMA|"
+    r"KEENAM|KETUJUH|KEDELAPAN|KESEMBILAN|KESEPULUH|KESEBELAS|KE\w+ BELAS|KE\w+ PULUH|"
     r"Menimbang|Mengingat|Memperhatikan|Menetapkan|MEMUTUSKAN)\b)"
 )
 
@@ -155,7 +156,9 @@ def _join(lines: list[_TextLine], right: float) -> str:
         wrapped = previous.x1 + space + line.first_word_width() > right - 0.5
         if previous.text.endswith("\u00ad"):
             out = out[:-1] + line.text
-        elif wrapped and previous.text.endswith(("-", "/")) and not previous.text.endswith(" -"):
+        elif wrapped and previous.text.endswith(("-", "/")) and not previous.text.endswith(
+            (" -", " /")
+        ):
             out += line.text
         else:
             out += (" " if wrapped else "\n") + line.text
@@ -793,7 +796,9 @@ def _paragraphs(items: list, right: float) -> list:
                 and isinstance(out[-1], str)
             )
             if wrapped:
-                joiner = "" if out[-1].endswith(("-", "/")) else " "
+                # "unit/" + "satuan" is one word; "Organisasi /" + "Kelembagaan" is two.
+                glued = out[-1].endswith(("-", "/")) and not out[-1].endswith((" -", " /"))
+                joiner = "" if glued else " "
                 out[-1] = f"{out[-1]}{joiner}{item.text}"
                 previous = item
                 continue

@@ -9,8 +9,9 @@
   (a line starting with ``KEPUTUSAN``) is read first, as body lines; other sheets are named in
   an info finding and not read.
 * The table runs to the row before the signature block (``Ditetapkan di``, ``pada tanggal``,
-  ``ttd``) or, without one, to its last row with two or more non-empty cells; what follows is
-  closing lines. Empty rows inside the table are skipped.
+  ``ttd``) or, without one, to its last row with two or more non-empty cells (or one, in a row
+  a merged cell of the table continues into); what follows is closing lines. Empty rows
+  inside the table are skipped.
 * A merged cell has its value in the top-left cell and blanks in the others (as a text copy
   leaves continuing area and activity cells blank). A line break in a cell is kept as
   ``"\\n"``. A cell without text but with a fill colour is in ``Row.filled`` (a month marked by
@@ -338,12 +339,20 @@ def read_xlsx(data: bytes) -> SourceDocument:
     table_rows = sorted(set(table.rows) | set(table.filled))
     table_rows = [r for r in table_rows if r >= header_row]
     end = header_row
+    # Rows that a merged cell of the table continues into (an area or activity merged down
+    # over its rows): a row there is a table row even with a single text of its own.
+    continued = {
+        r
+        for merged in table.ws.merged_cells.ranges
+        if merged.min_row > header_row and merged.min_col >= first_col
+        for r in range(merged.min_row + 1, merged.max_row + 1)
+    }
     for r in table_rows:
         if r > header_row and is_closing_start(table.line(r)):
             break
         texts = [c for c in table.rows.get(r, {}) if c >= first_col]
         filled = any(c >= first_col for c in table.filled.get(r, ()))
-        if len(texts) >= 2 or filled:
+        if len(texts) >= 2 or filled or (texts and r in continued):
             end = r
     body_rows = [r for r in table_rows if r <= end]
     last_col = first_col

@@ -416,6 +416,14 @@ def split_region(text: str) -> list[str]:
     return [text[: match.start()], text[match.end() :]]
 
 
+def _number_line(h: DecreeHeader) -> str:
+    """``NOMOR 12 TAHUN 2022``; a number that carries its year (``5/PL.01-Kpt/6107/2024``)
+    without ``TAHUN``, as its title writes it."""
+    if re.search(r"(?:^|/)(?:19|20)\d{2}$", h.number) and f"{h.number} TAHUN" not in h.title:
+        return f"NOMOR {h.number}"
+    return f"NOMOR {h.number} TAHUN {h.year}"
+
+
 def _body(h: DecreeHeader, options: RenderOptions) -> list[BodyLine]:
     lines: list[BodyLine] = []
 
@@ -429,7 +437,7 @@ def _body(h: DecreeHeader, options: RenderOptions) -> list[BodyLine]:
     add()
     for text in split_region(f"KEPUTUSAN {h.unit_name}"):
         add(text, "title")
-    add(f"NOMOR {h.number} TAHUN {h.year}", "title")
+    add(_number_line(h), "title")
     if h.subject:
         add("TENTANG", "tentang")
         for text in wrap(h.subject, 60):
@@ -474,7 +482,7 @@ def _body(h: DecreeHeader, options: RenderOptions) -> list[BodyLine]:
     add("LAMPIRAN", "lampiran")
     for text in split_region(f"KEPUTUSAN {h.unit_name}"):
         add(text, "lampiran_title")
-    add(f"NOMOR {h.number} TAHUN {h.year}", "lampiran_title")
+    add(_number_line(h), "lampiran_title")
     if h.subject:
         add("TENTANG", "lampiran_title")
         for text in wrap(h.subject, 40):
