@@ -28,7 +28,11 @@ def _blocks(lines) -> list[dict]:
             match = (
                 _SECTION.match(line.text) if role in ("section", "dictum", "menetapkan") else None
             )
-            row = (match.group(1), ":", match.group(2)) if match else ("", "", line.text)
+            row = (
+                (match.group(1), ":", _keep(match.group(2)))
+                if match
+                else ("", "", _keep(line.text))
+            )
             if blocks and blocks[-1]["kind"] == "clauses":
                 blocks[-1]["rows"].append(row)
             else:
@@ -44,7 +48,7 @@ def _blocks(lines) -> list[dict]:
             kind = "certification"
         else:
             kind = "plain"
-        blocks.append({"kind": kind, "text": line.text})
+        blocks.append({"kind": kind, "text": _keep(line.text)})
     while blocks and blocks[-1]["kind"] == "gap":
         blocks.pop()
     return blocks
@@ -55,10 +59,14 @@ def _blocks(lines) -> list[dict]:
 _AFTER_JOINER = re.compile(r"(?<=\S[/-]) ")
 
 
+def _keep(text: str) -> str:
+    return _AFTER_JOINER.sub("\u00a0", text)
+
+
 def _unbreakable(cell: GridCell | None) -> GridCell | None:
     if cell is None or not any(" " in line for line in cell.lines):
         return cell
-    return replace(cell, lines=[_AFTER_JOINER.sub("\u00a0", line) for line in cell.lines])
+    return replace(cell, lines=[_keep(line) for line in cell.lines])
 
 
 def document_html(document: Document, paper: Paper) -> str:

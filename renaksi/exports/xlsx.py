@@ -83,7 +83,7 @@ def _set(ws: Worksheet, row: int, column: int, value: str, style: str):
 
 
 def _lines_needed(text: str, width: float) -> int:
-    per_line = max(int(width * 1.45), 4)  # 8 pt Arial fits more than the width's characters
+    per_line = max(int(width * 1.7), 4)  # 8 pt Arial fits more than the width's characters
     return sum(max(1, math.ceil(len(line) / per_line)) for line in text.split("\n") or [""])
 
 
