@@ -156,8 +156,10 @@ def _join(lines: list[_TextLine], right: float) -> str:
         wrapped = previous.x1 + space + line.first_word_width() > right - 0.5
         if previous.text.endswith("\u00ad"):
             out = out[:-1] + line.text
-        elif wrapped and previous.text.endswith(("-", "/")) and not previous.text.endswith(
-            (" -", " /")
+        elif (
+            wrapped
+            and previous.text.endswith(("-", "/"))
+            and not previous.text.endswith((" -", " /"))
         ):
             out += line.text
         else:
