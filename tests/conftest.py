@@ -19,6 +19,33 @@ from django.test import Client as DjangoClient
 from django.test import RequestFactory
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``postgresql`` (row locks across connections) run only on PostgreSQL:
+    the SQLite run deselects them, named in the summary; bin/test's PostgreSQL run runs them.
+    """
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return
+    chosen, deselected = [], []
+    for item in items:
+        (deselected if item.get_closest_marker("postgresql") else chosen).append(item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = chosen
+        config._renaksi_postgresql_only = [item.nodeid for item in deselected]
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    names = getattr(config, "_renaksi_postgresql_only", [])
+    if names:
+        terminalreporter.write_line(
+            f"{len(names)} PostgreSQL-only tests deselected on SQLite (run by the PostgreSQL run):"
+        )
+        for name in names:
+            terminalreporter.write_line(f"  {name}")
+
+
 class Client(DjangoClient):
     def login(self, **credentials):
         request = RequestFactory().post("/masuk/", REMOTE_ADDR="127.0.0.1")

@@ -15,13 +15,7 @@ from renaksi.plans.models import Activity
 
 from .editor_world import build_editor_world
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def postgresql_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite has one writer at a time: the row lock is PostgreSQL's")
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgresql]
 
 
 def test_two_adds_at_once_get_different_numbers(monkeypatch):

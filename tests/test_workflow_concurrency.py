@@ -23,9 +23,7 @@ from .import_support import make_units
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="needs row locks across connections"
-    ),
+    pytest.mark.postgresql,  # needs row locks across connections (see conftest.py)
 ]
 
 
