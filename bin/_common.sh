@@ -197,6 +197,8 @@ from 127.0.0.1 in pg_hba.conf, then run bin/test again."
 #                       RENAKSI_CHROMIUM names another binary instead
 #   libpango-1.0-0 ...  WeasyPrint (pinned) loads Pango, HarfBuzz and fontconfig at import
 #   fonts-dejavu-core   with no font at all, generated PDFs have no text
+#   gettext             xgettext checks that the decree library's finding messages are
+#                       extracted for translation (tests/test_finding_messages.py)
 missing_test_packages() {
     if [ -n "${RENAKSI_CHROMIUM:-}" ]; then
         [ -x "$RENAKSI_CHROMIUM" ] || say "RENAKSI_CHROMIUM"
@@ -211,6 +213,7 @@ missing_test_packages() {
     if ! command -v fc-list >/dev/null 2>&1 || [ -z "$(fc-list 2>/dev/null | head -n 1)" ]; then
         say fonts-dejavu-core
     fi
+    command -v xgettext >/dev/null 2>&1 || say gettext
 }
 
 # Install what missing_test_packages lists, as bin/test does for PostgreSQL: with apt-get when

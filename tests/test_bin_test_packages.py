@@ -27,6 +27,7 @@ def fake_bin(tmp_path):
     for tool in ("dirname", "cat", "head"):
         (bin_dir / tool).symlink_to(f"/usr/bin/{tool}")
     script(bin_dir / "fc-list", 'echo "/usr/share/fonts/x.ttf: X:style=Book"\n')
+    script(bin_dir / "xgettext", "exit 0\n")
     script(
         bin_dir / "apt-get",
         f'echo "$*" >> "{tmp_path}/apt.log"\n'
@@ -104,3 +105,9 @@ def test_bin_test_runs_it_as_a_step():
     assert 'run "System packages for the tests" ensure_test_packages' in text
     assert text.index("ensure_test_packages") < text.index('run "pytest (SQLite)"')
     assert os.access(ROOT / "bin" / "test", os.X_OK)
+
+
+def test_as_root_it_installs_gettext_when_xgettext_is_missing(fake_bin):
+    (fake_bin / "xgettext").unlink()
+    _, apt = run(fake_bin, 0)
+    assert "gettext" in apt.split("install -y -q", 1)[1]
