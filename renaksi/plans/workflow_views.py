@@ -171,7 +171,7 @@ def transition_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         form = form_class(initial={"version": plan.version})
     allowed_now = plan.status in transition.sources
     if not allowed_now and error is None:
-        error = f"{_('Tindakan ini tidak dapat dilakukan sekarang.')} {transition.rule}"
+        error = _("Tindakan ini tidak dapat dilakukan sekarang.") + " " + str(transition.rule)
     open_findings = _open_findings(plan) if action in (SUBMIT, APPROVE) else []
     return render(
         request,
