@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "renaksi.access",
     "renaksi.audit",
     "renaksi.exports",
+    "renaksi.work",
 ]
 
 MIDDLEWARE = [

@@ -37,8 +37,13 @@ APPROVE_PLAN = "plans.approve_actionplan"
 REVIEW_PLAN = "plans.review_actionplan"
 FILL_EVALUATION = "plans.fill_evaluation"
 VERIFY_EVIDENCE = "plans.verify_evidence"
-EDIT_REALISATION = "plans.edit_realisation"  # obj: SubActivity
-ADD_EVIDENCE = "plans.add_evidence"  # obj: SubActivity
+EDIT_REALISATION = "plans.edit_realisation"  # obj: SubActivity or ChangeAgentAction
+ADD_EVIDENCE = "plans.add_evidence"  # obj: SubActivity or ChangeAgentAction
+# The year's work (renaksi/work). obj: a Realisation, SchedulePeriod, Evidence (unit_id, year)
+# or a plan; an assessor of the unit and year verifies.
+VERIFY_REALISATION = "work.verify_realisation"
+VIEW_EVIDENCE = "work.view_evidence"  # obj: Evidence (or Realisation): who may read the unit
+MANAGE_AGENT_PLAN = "work.change_changeagentplan"  # obj: ChangeAgentPlan: its agent, the admin
 VIEW_TEAM = "teams.view_reformteam"
 CHANGE_TEAM = "teams.change_reformteam"
 

@@ -12,10 +12,16 @@ from .policy import grants_for
 
 
 def _unit_and_year_of(obj) -> tuple[int, int]:
-    """(unit id, year) of a plan, a team or a sub-activity."""
+    """(unit id, year) of a plan, a team, a sub-activity, a change agent's plan or action, or
+    a row of the year's work (which carries unit_id and year itself)."""
     if hasattr(obj, "activity_id"):  # a SubActivity
         plan = obj.activity.area.plan
         return plan.unit_id, plan.year
+    if hasattr(obj, "agent_plan_id"):  # a ChangeAgentAction
+        plan = obj.agent_plan.plan
+        return plan.unit_id, plan.year
+    if hasattr(obj, "agent_id") and hasattr(obj, "plan_id"):  # a ChangeAgentPlan
+        return obj.plan.unit_id, obj.plan.year
     return obj.unit_id, obj.year
 
 
@@ -63,7 +69,8 @@ def is_assessor(user, obj) -> bool:
 @rules.predicate
 def reports_on(user, sub) -> bool:
     """An implementer of the sub-activity's area, or its (or its activity's) PIC while the PIC
-    still belongs to the unit (a role there or a place in one of its teams)."""
+    still belongs to the unit (a role there or a place in one of its teams). For a change
+    agent's action: the agent whose plan it is, while a change agent of that unit and year."""
     if sub is None:
         return False
     grants = grants_for(user)
@@ -71,10 +78,31 @@ def reports_on(user, sub) -> bool:
         return True
     if not grants.active:
         return False
+    if hasattr(sub, "agent_plan_id"):  # a ChangeAgentAction
+        agent_plan = sub.agent_plan
+        return agent_plan.agent_id == user.pk and grants.is_change_agent(
+            *_unit_and_year_of(agent_plan)
+        )
     unit_id, year = _unit_and_year_of(sub)
     if user.pk in (sub.pic_id, sub.activity.pic_id) and grants.belongs_to_unit(unit_id):
         return True
     return grants.implements(unit_id, year, sub.activity.area.number)
+
+
+@rules.predicate
+def owns_agent_plan(user, agent_plan) -> bool:
+    """The change agent whose plan it is, while a change agent of the unit and year."""
+    if agent_plan is None:
+        return False
+    grants = grants_for(user)
+    return agent_plan.agent_id == user.pk and grants.is_change_agent(
+        *_unit_and_year_of(agent_plan)
+    )
+
+
+@rules.predicate
+def can_manage_agent_plan_unit(user, agent_plan) -> bool:
+    return agent_plan is not None and grants_for(user).can_manage_unit(agent_plan.plan.unit_id)
 
 
 @rules.predicate
@@ -92,5 +120,8 @@ rules.add_perm(policy.FILL_EVALUATION, is_assessor)
 rules.add_perm(policy.VERIFY_EVIDENCE, is_assessor)
 rules.add_perm(policy.EDIT_REALISATION, reports_on)
 rules.add_perm(policy.ADD_EVIDENCE, reports_on | is_change_agent)
+rules.add_perm(policy.VERIFY_REALISATION, is_assessor)
+rules.add_perm(policy.VIEW_EVIDENCE, can_view_in_unit)
+rules.add_perm(policy.MANAGE_AGENT_PLAN, owns_agent_plan | can_manage_agent_plan_unit)
 rules.add_perm(policy.VIEW_TEAM, can_view_in_unit)
 rules.add_perm(policy.CHANGE_TEAM, can_manage_in_unit)

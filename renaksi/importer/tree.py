@@ -34,6 +34,7 @@ from renaksi.plans.models import (
     PlanArea,
     SubActivity,
 )
+from renaksi.work.models import SchedulePeriod
 
 LEVELS = ("area", "activity", "sub_activity", "indicator")
 LEVEL_MODELS: dict[str, type[models.Model]] = {
@@ -44,8 +45,10 @@ LEVEL_MODELS: dict[str, type[models.Model]] = {
 }
 TREE_MODELS = frozenset(LEVEL_MODELS.values())
 # Rows that point at tree items but are no work on them: the import's own findings, which a
-# re-import replaces (their row links are cleared when the row goes).
-NOT_WORK_MODELS = frozenset({ImportFinding})
+# re-import replaces (their row links are cleared when the row goes), and the schedule's rows,
+# which follow the schedule (renaksi/work/periods.py; a period with work is protected by the
+# realisation, which points at the sub-activity too).
+NOT_WORK_MODELS = frozenset({ImportFinding, SchedulePeriod})
 # The foreign key from each level to its parent (the plan for an area).
 PARENT_FIELD = {
     "area": "plan",

@@ -97,6 +97,14 @@ class ActionPlan(models.Model):
     notes_considered = models.JSONField(_("memperhatikan"), default=list, blank=True)
     dictums = models.JSONField(_("diktum"), default=list, blank=True)
     budget_reference = models.CharField(_("rujukan anggaran (DIPA)"), max_length=300, blank=True)
+    # Monthly reports are due on this day of the following month (unit's time zone); a report
+    # after it is accepted and flagged late (renaksi/work).
+    report_due_day = models.PositiveSmallIntegerField(
+        _("batas laporan bulanan (tanggal)"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(28)],
+        help_text=_("Tanggal pada bulan berikutnya, batas laporan realisasi tepat waktu."),
+    )
 
     approved_by = models.ForeignKey(
         "auth.User",
@@ -339,6 +347,10 @@ class Indicator(models.Model):
         _("nilai target"), max_digits=12, decimal_places=2, null=True, blank=True
     )
     unit_of_measure = models.CharField(_("satuan"), max_length=50, blank=True)
+    # The kinds of bukti dukung this indicator expects (renaksi.work.models.EvidenceKind).
+    expected_evidence = models.JSONField(
+        _("bukti dukung yang diharapkan"), default=list, blank=True
+    )
     version = models.PositiveIntegerField(_("versi"), default=1)
     source_line = models.PositiveIntegerField(_("baris sumber"), null=True, blank=True)
 
