@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("renaksi.plans.urls")),
     path("", include("renaksi.importer.urls")),
     path("", include("renaksi.exports.urls")),
+    path("", include("renaksi.work.urls")),
 ]
 
 # The error pages in the site's layout (renaksi/core/views.py).

@@ -3,7 +3,7 @@
 ``SchedulePeriod``: one cell of the Lampiran's schedule grid as a row, (sub-activity, period)
 unique; a month 1–12 of a monthly plan, a quarter 1–4 of a quarterly one. The plan, unit and
 year are copied onto it (and onto the realisation) so that dashboards of 553 units filter
-without walking the tree; database triggers (migration 0002) refuse a copy that disagrees
+without walking the tree; database triggers (triggers.py) refuse a copy that disagrees
 with the tree, and carry a plan's unit or year change to its copies. ``planned`` is False for
 a period that is no longer (or never was) in the schedule but holds recorded work.
 
@@ -109,9 +109,12 @@ class SchedulePeriod(models.Model):
     """One scheduled cell: a sub-activity (or a change agent's action) in one period."""
 
     plan = models.ForeignKey(
-        ActionPlan, verbose_name=_("rencana aksi"), on_delete=models.CASCADE, related_name="schedule_periods"
+        ActionPlan,
+        verbose_name=_("rencana aksi"),
+        on_delete=models.CASCADE,
+        related_name="schedule_periods",
     )
-    # Copies of plan.unit and plan.year (kept true by the triggers of migration 0002).
+    # Copies of plan.unit and plan.year (kept true by the triggers in triggers.py).
     unit = models.ForeignKey(
         Unit, verbose_name=_("satuan kerja"), on_delete=models.CASCADE, related_name="+"
     )
@@ -203,7 +206,7 @@ class Realisation(models.Model):
         on_delete=models.PROTECT,
         related_name="realisation",
     )
-    # Copies of the period's (kept true by the triggers of migration 0002). The sub-activity
+    # Copies of the period's (kept true by the triggers in triggers.py). The sub-activity
     # link also makes the importer and the editor see the work (importer/tree.work_relations).
     plan = models.ForeignKey(
         ActionPlan,

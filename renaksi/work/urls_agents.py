@@ -1,0 +1,3 @@
+"""Routes of the year's work (see renaksi/work/urls.py)."""
+
+urlpatterns: list = []
