@@ -15,6 +15,7 @@ from .matrix_exports import ROWS as EXPORT_ROWS
 from .matrix_importer import ROWS as IMPORTER_ROWS
 from .matrix_teams import ROWS as TEAM_ROWS
 from .matrix_units import ROWS as UNIT_ROWS
+from .matrix_work_agents import ROWS as WORK_AGENT_ROWS
 from .matrix_workflow import ROWS as WORKFLOW_ROWS
 from .permission_world import PERSONAS, UNIT_CODES, build_world
 
@@ -45,6 +46,7 @@ MATRIX: dict[str, Row] = {
     **EDITOR_ROWS,
     **WORKFLOW_ROWS,
     **EXPORT_ROWS,
+    **WORK_AGENT_ROWS,
 }
 
 # Views outside the matrix, each with the reason and the test that covers it.

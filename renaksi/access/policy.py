@@ -276,6 +276,13 @@ def teams_visible_to(user) -> QuerySet:
     return _restrict(ReformTeam.objects.all(), user, "unit_id")
 
 
+def agent_plans_visible_to(user) -> QuerySet:
+    """Change agents' own plans (renaksi/work/agents.py): readers of the unit see them."""
+    from renaksi.work.models import ChangeAgentPlan
+
+    return _restrict(ChangeAgentPlan.objects.all(), user, "plan__unit_id")
+
+
 def sub_activities_assigned_to(user) -> QuerySet:
     """The sub-activities a user reports on: their Tim Pelaksana areas, or where they are PIC
     (of the sub-activity or its activity) in a unit they still belong to."""

@@ -45,6 +45,11 @@ ACTION_LABELS = {
     "plan.finding_resolved": _("Temuan impor diselesaikan dengan memperbaiki baris"),
     # Exports (renaksi/exports).
     "plan.exported": _("Rencana aksi diunduh"),
+    # The change agents' own plans (renaksi/work/agents.py).
+    "work.agent_plan_created": _("Rencana aksi agen perubahan dibuat"),
+    "work.agent_action_added": _("Aksi agen perubahan ditambahkan"),
+    "work.agent_action_changed": _("Aksi agen perubahan diubah"),
+    "work.agent_action_deleted": _("Aksi agen perubahan dihapus"),
 }
 
 
