@@ -548,11 +548,14 @@ def items_with_work(nodes: Iterable[Node]) -> list[tuple[Node, list[tuple[str, i
     for node in walk(nodes):
         by_level[node.level][node.obj.pk] = node
     found: dict[int, tuple[Node, list[tuple[str, int]]]] = {}
-    for level, nodes_by_pk in by_level.items():
+    # Every level and relation is asked, even with nothing removed at that level (pk 0 never
+    # exists), so that the number of queries does not depend on what a replace removes.
+    for level in LEVELS:
+        nodes_by_pk = by_level[level]
         for rel in work_relations(LEVEL_MODELS[level]):
             name = rel.field.name
             rows = (
-                rel.related_model._base_manager.filter(**{f"{name}__in": list(nodes_by_pk)})
+                rel.related_model._base_manager.filter(**{f"{name}__in": list(nodes_by_pk) or [0]})
                 .values(name)
                 .annotate(count=models.Count("pk"))
             )
