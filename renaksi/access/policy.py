@@ -283,6 +283,20 @@ def agent_plans_visible_to(user) -> QuerySet:
     return _restrict(ChangeAgentPlan.objects.all(), user, "plan__unit_id")
 
 
+def realisations_visible_to(user) -> QuerySet:
+    """Realisations (renaksi/work) of the units the user may read."""
+    from renaksi.work.models import Realisation
+
+    return _restrict(Realisation.objects.all(), user, "unit_id")
+
+
+def schedule_periods_visible_to(user) -> QuerySet:
+    """Schedule periods (renaksi/work) of the units the user may read."""
+    from renaksi.work.models import SchedulePeriod
+
+    return _restrict(SchedulePeriod.objects.all(), user, "unit_id")
+
+
 def sub_activities_assigned_to(user) -> QuerySet:
     """The sub-activities a user reports on: their Tim Pelaksana areas, or where they are PIC
     (of the sub-activity or its activity) in a unit they still belong to."""

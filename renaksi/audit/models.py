@@ -50,6 +50,16 @@ ACTION_LABELS = {
     "work.agent_action_added": _("Aksi agen perubahan ditambahkan"),
     "work.agent_action_changed": _("Aksi agen perubahan diubah"),
     "work.agent_action_deleted": _("Aksi agen perubahan dihapus"),
+    # Realisations and their verification (renaksi/work/realisations.py).
+    "work.realisation_saved": _("Realisasi dicatat"),
+    "work.evidence_added": _("Bukti dukung ditambahkan"),
+    "work.evidence_replaced": _("Bukti dukung diganti"),
+    "work.unscheduled_recorded": _("Pekerjaan di luar jadwal dicatat"),
+    "work.realisation_submitted": _("Realisasi diajukan untuk diverifikasi"),
+    "work.realisation_withdrawn": _("Pengajuan realisasi ditarik kembali"),
+    "work.realisation_verified": _("Realisasi diverifikasi"),
+    "work.realisation_returned": _("Realisasi dikembalikan untuk diperbaiki"),
+    "work.realisation_reopened": _("Verifikasi realisasi dibuka kembali"),
 }
 
 
