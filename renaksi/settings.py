@@ -238,6 +238,39 @@ STORAGES = {
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(DATA_DIR / "media")))
 
+# Evidence files, the year's work (renaksi/work/files.py, docs/evidence.md). A local folder
+# outside MEDIA_ROOT by default (never served directly: downloads go through the access
+# layer), an S3-compatible bucket when RENAKSI_EVIDENCE_S3_BUCKET is set.
+EVIDENCE_DIR = Path(env("RENAKSI_EVIDENCE_DIR", str(DATA_DIR / "private")))
+EVIDENCE_S3_BUCKET = env("RENAKSI_EVIDENCE_S3_BUCKET").strip()
+if EVIDENCE_S3_BUCKET:
+    STORAGES["evidence"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": EVIDENCE_S3_BUCKET,
+            "endpoint_url": env("RENAKSI_EVIDENCE_S3_ENDPOINT_URL").strip() or None,
+            "region_name": env("RENAKSI_EVIDENCE_S3_REGION").strip() or None,
+            "access_key": env("RENAKSI_EVIDENCE_S3_ACCESS_KEY_ID").strip() or None,
+            "secret_key": env("RENAKSI_EVIDENCE_S3_SECRET_ACCESS_KEY").strip() or None,
+            "location": env("RENAKSI_EVIDENCE_S3_PREFIX").strip().strip("/"),
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    STORAGES["evidence"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(EVIDENCE_DIR), "base_url": None},
+    }
+RENAKSI_EVIDENCE_MAX_BYTES = envint("RENAKSI_EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024), minimum=1)
+RENAKSI_EVIDENCE_IMAGE_MAX_SIDE = envint("RENAKSI_EVIDENCE_IMAGE_MAX_SIDE", "2560", minimum=64)
+# Uploads to the staging endpoint (work:upload_stage) per person in each window of minutes.
+RENAKSI_EVIDENCE_STAGE_LIMIT = envint("RENAKSI_EVIDENCE_STAGE_LIMIT", "120", minimum=1)
+RENAKSI_EVIDENCE_STAGE_LIMIT_MINUTES = envint(
+    "RENAKSI_EVIDENCE_STAGE_LIMIT_MINUTES", "60", minimum=1
+)
+
 # Uploaded decrees are small text files; refuse anything unreasonable early.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
