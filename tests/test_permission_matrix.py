@@ -16,6 +16,7 @@ from .matrix_importer import ROWS as IMPORTER_ROWS
 from .matrix_teams import ROWS as TEAM_ROWS
 from .matrix_units import ROWS as UNIT_ROWS
 from .matrix_work_agents import ROWS as WORK_AGENT_ROWS
+from .matrix_work_pages import ROWS as WORK_PAGES_ROWS
 from .matrix_workflow import ROWS as WORKFLOW_ROWS
 from .permission_world import PERSONAS, UNIT_CODES, build_world
 
@@ -47,6 +48,7 @@ MATRIX: dict[str, Row] = {
     **WORKFLOW_ROWS,
     **EXPORT_ROWS,
     **WORK_AGENT_ROWS,
+    **WORK_PAGES_ROWS,
 }
 
 # Views outside the matrix, each with the reason and the test that covers it.

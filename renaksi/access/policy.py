@@ -318,6 +318,23 @@ def sub_activities_assigned_to(user) -> QuerySet:
     return SubActivity.objects.filter(condition)
 
 
+def realisations_to_verify(user) -> QuerySet:
+    """Submitted realisations the user may verify: those of the units and years where they
+    are in the Tim Asesor (every one for a superuser). The year's work, pages part."""
+    from renaksi.work.models import Realisation
+
+    grants = grants_for(user)
+    submitted = Realisation.objects.filter(state=Realisation.State.SUBMITTED)
+    if grants.superuser:
+        return submitted
+    if not grants.active or not grants.assessor:
+        return submitted.none()
+    condition = Q()
+    for unit_id, year in sorted(grants.assessor):
+        condition |= Q(unit_id=unit_id, year=year)
+    return submitted.filter(condition)
+
+
 # -- single objects ----------------------------------------------------------------------
 
 

@@ -26,7 +26,7 @@ from .lampiran import (
 )
 from .models import ActionPlan, ImportFinding, SubActivity
 from .services import PlanError, assign_pics, confirm_finding, unit_people
-from .work import my_work, parse_month, today_for, years_with_work
+from .work import my_work, opening_month, parse_month, today_for, work_items, years_with_work
 
 PLANS_PER_PAGE = 50
 # The decree's long texts and lists, which the plan list never shows: not read for 50 rows.
@@ -114,20 +114,32 @@ def confirm_finding_view(request: HttpRequest, pk: int, finding_pk: int) -> Http
 
 @login_required
 def my_work_view(request: HttpRequest) -> HttpResponse:
-    """What is the user's to report on, and what of it is scheduled in the chosen month."""
+    """What is the user's to do in the chosen month: due, late, returned, waiting for
+    verification (and for an assessor, what waits on them); then the year's tasks."""
     today = today_for(request.user)
-    year, month = parse_month(request.GET.get("bulan"), today)
+    years = years_with_work(request.user)
+    opening = datetime.date(*opening_month(today, years), 1)
+    year, month = parse_month(request.GET.get("bulan"), opening)
     work = my_work(request.user, year, month)
+    lists = work_items(request.user, year, month, today)
+    month_date = datetime.date(year, month, 1)
+    previous = month_date - datetime.timedelta(days=1)
+    following = month_date + datetime.timedelta(days=32)
     return render(
         request,
         "plans/my_work.html",
         {
             "work": work,
+            "lists": lists,
+            "many_plans": len({item.plan.pk for item in lists.all_items}) > 1,
             "year": year,
             "month": month,
             "month_value": f"{year}-{month:02d}",
-            "month_date": datetime.date(year, month, 1),
-            "years": years_with_work(request.user),
+            "month_date": month_date,
+            "previous_value": f"{previous.year}-{previous.month:02d}",
+            "next_value": f"{following.year}-{following.month:02d}",
+            "today": today,
+            "years": years,
             "due_count": sum(len(w.due) for w in work),
             "total_count": sum(len(w.due) + len(w.not_due) for w in work),
         },

@@ -1,4 +1,11 @@
-"""The "my work" page: what is a person's to report on, and what is due in a month."""
+"""The "my work" page: what is a person's to report on, and what is due in a month.
+
+``my_work`` lists the person's sub-activities per plan (the year's tasks, split by whether
+they are scheduled in the chosen month). ``work_items`` reads their schedule periods as the
+page's lists: due in the chosen month, late (past the reporting day with nothing submitted),
+returned by an assessor (with the comment), waiting for verification, and for an assessor
+what waits on them. A fixed number of queries whatever the number of plans and periods.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +14,12 @@ import re
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
-from renaksi.access.policy import grants_for, sub_activities_assigned_to
+from renaksi.access.policy import grants_for, realisations_to_verify, sub_activities_assigned_to
 
-from .lampiran import period_headers
+from .lampiran import period_headers, period_names
 from .models import ActionPlan, Indicator, SubActivity
 
 _MONTH = re.compile(r"^(20\d\d)-(0[1-9]|1[0-2])$")
@@ -94,3 +101,167 @@ def today_for(user) -> datetime.date:
         else None
     )
     return timezone.localdate(timezone=ZoneInfo(zone or "Asia/Jakarta"))
+
+
+def opening_month(today: datetime.date, years: list[int]) -> tuple[int, int]:
+    """Where the page opens without ``?bulan``: this month if the person has work this year;
+    else December of their latest past year, or January of their first future one."""
+    if not years or today.year in years:
+        return today.year, today.month
+    past = [year for year in years if year < today.year]
+    if past:
+        return max(past), 12
+    return min(years), 1
+
+
+@dataclass
+class WorkItem:
+    """One schedule period on the page, with where it stands."""
+
+    period: object  # SchedulePeriod
+    realisation: object | None
+    state: str
+    state_label: str
+    plan: ActionPlan
+    number: str
+    name: str
+    period_label: str
+    return_comment: str = ""
+    returned_by: str = ""
+
+
+@dataclass
+class WorkLists:
+    due: list[WorkItem] = field(default_factory=list)
+    late: list[WorkItem] = field(default_factory=list)
+    returned: list[WorkItem] = field(default_factory=list)
+    waiting: list[WorkItem] = field(default_factory=list)
+    to_verify: list = field(default_factory=list)  # Realisations, oldest first
+    to_verify_count: int = 0
+    assessor: bool = False
+
+    @property
+    def all_items(self) -> list[WorkItem]:
+        return self.late + self.returned + self.due + self.waiting
+
+
+TO_VERIFY_SHOWN = 10
+
+
+def _period_label(plan: ActionPlan, period: int) -> str:
+    names = period_names(plan.schedule_kind)
+    return f"{names[period - 1]} {plan.year}"
+
+
+def work_items(user, year: int, month: int, today: datetime.date) -> WorkLists:
+    """The person's periods of ``year`` that need them: one query (two more for an assessor:
+    the oldest submitted realisations they may verify, and how many there are)."""
+    from renaksi.work.board import (
+        LATE,
+        RETURNED,
+        STATE_LABELS,
+        WAITING,
+        period_state,
+        realisation_of,
+    )
+    from renaksi.work.models import Realisation, Review, SchedulePeriod
+
+    grants = grants_for(user)
+    lists = WorkLists(assessor=bool(grants.assessor) or grants.superuser)
+    if not grants.active:
+        return lists
+    quarter = (month - 1) // 3 + 1
+    this_month = Q(plan__schedule_kind=ActionPlan.Schedule.MONTH, period=month) | Q(
+        plan__schedule_kind=ActionPlan.Schedule.QUARTER, period=quarter
+    )
+    unsubmitted = Q(realisation__isnull=True) | Q(realisation__state=Realisation.State.DRAFT)
+    late = Q(planned=True, due_on__lt=today) & unsubmitted
+    under_review = Q(
+        realisation__state__in=[Realisation.State.SUBMITTED, Realisation.State.RETURNED]
+    )
+    mine = Q(sub_activity__in=sub_activities_assigned_to(user).values("pk")) | Q(
+        agent_action__agent_plan__agent=user
+    )
+    last_return = Review.objects.filter(
+        realisation__period=OuterRef("pk"), verdict=Review.Verdict.RETURNED
+    ).order_by("-created_at", "-id")
+    periods = (
+        SchedulePeriod.objects.filter(mine, year=year)
+        .filter(this_month | late | under_review)
+        .select_related(
+            "plan__unit",
+            "realisation",
+            "sub_activity__activity__area",
+            "agent_action__agent_plan",
+        )
+        .annotate(
+            return_comment=Subquery(last_return.values("comment")[:1]),
+            returned_by_first=Subquery(last_return.values("reviewer__first_name")[:1]),
+            returned_by_last=Subquery(last_return.values("reviewer__last_name")[:1]),
+            returned_by_username=Subquery(last_return.values("reviewer__username")[:1]),
+        )
+        .order_by(
+            "due_on",
+            "plan__unit__code",
+            "sub_activity__activity__area__number",
+            "sub_activity__activity__position",
+            "sub_activity__position",
+            "agent_action__position",
+            "id",
+        )
+    )
+    labels = {key: str(label) for key, label in STATE_LABELS.items()}
+    for period in periods:
+        if period.agent_action_id:
+            # A change agent reports on their own plan while they are one.
+            if not grants.is_change_agent(period.unit_id, period.year):
+                continue
+            number, name = str(period.agent_action.position), period.agent_action.title
+        else:
+            sub = period.sub_activity
+            activity = sub.activity
+            number = f"{activity.area.number}.{activity.number}.{sub.number}"
+            name = sub.name
+        state = period_state(period, today)
+        full_name = " ".join(
+            part for part in (period.returned_by_first, period.returned_by_last) if part
+        )
+        item = WorkItem(
+            period=period,
+            realisation=realisation_of(period),
+            state=state,
+            state_label=labels[state],
+            plan=period.plan,
+            number=number,
+            name=name,
+            period_label=_period_label(period.plan, period.period),
+            return_comment=period.return_comment or "",
+            returned_by=full_name or period.returned_by_username or "",
+        )
+        in_month = period.period == (
+            quarter if period.plan.schedule_kind == ActionPlan.Schedule.QUARTER else month
+        )
+        if state == RETURNED:
+            lists.returned.append(item)
+        elif state == WAITING:
+            lists.waiting.append(item)
+        elif state == LATE:
+            lists.late.append(item)
+        elif in_month and (
+            item.realisation is None or item.realisation.state == Realisation.State.DRAFT
+        ):
+            lists.due.append(item)
+    if lists.assessor:
+        queue = (
+            realisations_to_verify(user)
+            .filter(year=year)
+            .select_related("plan__unit", "sub_activity__activity__area", "agent_action", "period")
+            .order_by("submitted_at", "id")
+        )
+        lists.to_verify = list(queue[:TO_VERIFY_SHOWN])
+        lists.to_verify_count = (
+            len(lists.to_verify)
+            if len(lists.to_verify) < TO_VERIFY_SHOWN
+            else queue.order_by().count()
+        )
+    return lists
