@@ -305,3 +305,29 @@ def test_a_plan_holds_a_short_list(world, monkeypatch):
         add(world)
     assert "paling banyak 2 aksi" in error.value.message_dict["title"][0]
     assert ChangeAgentAction.objects.count() == 2
+
+
+# -- the demo -------------------------------------------------------------------------------
+
+
+def test_seed_demo_gives_the_demo_agent_a_small_plan_once(settings, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.MEDIA_ROOT = tmp_path
+    call_command("seed_demo", stdout=StringIO())
+    agent_plan = ChangeAgentPlan.objects.get(agent__username="agen")
+    assert (agent_plan.plan.unit.code, agent_plan.plan.year) == ("6107", 2022)
+    actions = list(agent_plan.actions.order_by("position"))
+    assert 3 <= len(actions) <= 4
+    assert all(action.schedule for action in actions)
+    count = SchedulePeriod.objects.filter(agent_action__agent_plan=agent_plan).count()
+    assert count == sum(len(agents.months_of(action.schedule)) for action in actions)
+    entries = LogEntry.objects.filter(action__startswith="work.agent_").count()
+    assert entries == 1 + len(actions)
+    call_command("seed_demo", stdout=StringIO())
+    assert ChangeAgentPlan.objects.count() == 1
+    assert ChangeAgentAction.objects.count() == len(actions)
+    assert SchedulePeriod.objects.filter(agent_action__isnull=False).count() == count
+    assert LogEntry.objects.filter(action__startswith="work.agent_").count() == entries

@@ -506,3 +506,75 @@ def delete_action(
             )
         _bump(agent_plan)
         sync_agent_periods(agent_plan)
+
+
+# -- the demo -------------------------------------------------------------------------------
+
+# The demo change agent's actions (seed_demo), in the decree's words for change agents:
+# (title, output, months).
+DEMO_ACTIONS = [
+    (
+        "Internalisasi nilai-nilai dasar organisasi dan budaya kerja positif di lingkungan "
+        "Sekretariat KPU Kab. Bengkayang",
+        "Media sosialisasi nilai-nilai dasar organisasi dan budaya kerja positif",
+        [2, 5, 8, 11],
+    ),
+    (
+        "Menjadi role model penerapan budaya kerja positif dalam standar operasional "
+        "pelaksanaan kegiatan/tugas keseharian",
+        "Standar operasional pelaksanaan kegiatan yang diterapkan di unit kerja",
+        [3, 6, 9],
+    ),
+    (
+        "Mengisi kolom RB di website resmi dengan dokumentasi pelaksanaan RB di lingkungan "
+        "unit kerja",
+        "Kolom RB di website resmi yang memuat dokumentasi pelaksanaan RB",
+        [4, 7, 10],
+    ),
+    (
+        "Melaporkan pelaksanaan Rencana Aksi Agen Perubahan kepada Tim Pengarah",
+        "Laporan pelaksanaan Rencana Aksi Agen Perubahan",
+        [6, 12],
+    ),
+]
+
+
+def seed_demo_agent_plan(plan: ActionPlan | None, agent: User) -> ChangeAgentPlan | None:
+    """The demo change agent's plan for ``plan`` (seed_demo): made once, with its actions and
+    periods, written by the system (no actor); a plan that exists is left as it is. Call it
+    inside the seed's transaction."""
+    if plan is None or not is_change_agent_of(agent, plan):
+        return None
+    agent_plan, created = ChangeAgentPlan.objects.get_or_create(
+        plan=plan,
+        agent=agent,
+        defaults={"title": f"Rencana Aksi Agen Perubahan Tahun {plan.year}"},
+    )
+    if not created:
+        return agent_plan
+    record(
+        None,
+        "work.agent_plan_created",
+        plan=plan,
+        obj=agent_plan,
+        agent=agent.get_full_name() or agent.username,
+        after={"title": agent_plan.title},
+    )
+    for position, (title, output, months) in enumerate(DEMO_ACTIONS, 1):
+        action = ChangeAgentAction.objects.create(
+            agent_plan=agent_plan,
+            position=position,
+            title=title,
+            output_text=output,
+            schedule=months_mask(months),
+        )
+        record(
+            None,
+            "work.agent_action_added",
+            plan=plan,
+            obj=action,
+            agent_plan=_agent_name(agent_plan),
+            after=_snapshot(action),
+        )
+    sync_agent_periods(agent_plan)
+    return agent_plan

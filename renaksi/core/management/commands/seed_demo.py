@@ -8,9 +8,10 @@ from django.db import transaction
 
 from renaksi.access.models import UnitRole
 from renaksi.importer.services import ImportRefused, import_decree
-from renaksi.plans.models import ChangeArea
+from renaksi.plans.models import ActionPlan, ChangeArea
 from renaksi.teams.models import Position, ReformTeam, TeamMember
 from renaksi.units.models import Unit
+from renaksi.work.agents import seed_demo_agent_plan
 
 DEMO_DECREE = (
     Path(__file__).resolve().parents[2]
@@ -68,6 +69,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"Rencana aksi demo dibiarkan apa adanya: {exc.message}")
             users = self._users()
             self._roles_and_team(users, units)
+            plan = ActionPlan.objects.filter(unit=units["6107"], year=2022).first()
+            seed_demo_agent_plan(plan, users["agen"])  # the change agent's own plan
         if result is not None:
             counts = result.decree.counts()
             state = {"created": "dibuat", "unchanged": "sudah ada", "replaced": "diganti"}
