@@ -308,6 +308,25 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "renaksi@localhost")
 
+# -- Reminders and background tasks (issue #8, part "reminders"; docs/reminders.md) --------
+# The site's address, for the absolute links in e-mails sent outside a request.
+SITE_URL = env("RENAKSI_SITE_URL", "http://127.0.0.1:8000")
+# Django's task framework. RENAKSI_TASKS=immediate (default) runs a task at once, in the
+# process that enqueues it; RENAKSI_TASKS=database stores it for django-tasks-db's worker
+# (`python manage.py db_worker`, see bin/worker).
+INSTALLED_APPS += ["django_tasks_db"]
+TASK_BACKENDS = {
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+_tasks_backend = env("RENAKSI_TASKS", "immediate").strip().lower()
+if _tasks_backend not in TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"RENAKSI_TASKS must be one of {', '.join(TASK_BACKENDS)}, not {_tasks_backend!r}"
+    )
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[_tasks_backend]}}
+# -- end of reminders ----------------------------------------------------------------------
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -17,6 +17,7 @@ from .matrix_teams import ROWS as TEAM_ROWS
 from .matrix_units import ROWS as UNIT_ROWS
 from .matrix_work_agents import ROWS as WORK_AGENT_ROWS
 from .matrix_work_pages import ROWS as WORK_PAGES_ROWS
+from .matrix_work_reminders import ROWS as WORK_REMINDER_ROWS
 from .matrix_workflow import ROWS as WORKFLOW_ROWS
 from .permission_world import PERSONAS, UNIT_CODES, build_world
 
@@ -49,6 +50,7 @@ MATRIX: dict[str, Row] = {
     **EXPORT_ROWS,
     **WORK_AGENT_ROWS,
     **WORK_PAGES_ROWS,
+    **WORK_REMINDER_ROWS,
 }
 
 # Views outside the matrix, each with the reason and the test that covers it.

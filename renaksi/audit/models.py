@@ -60,6 +60,8 @@ ACTION_LABELS = {
     "work.realisation_verified": _("Realisasi diverifikasi"),
     "work.realisation_returned": _("Realisasi dikembalikan untuk diperbaiki"),
     "work.realisation_reopened": _("Verifikasi realisasi dibuka kembali"),
+    # Reminders (renaksi/work/reminders.py).
+    "work.reminders_changed": _("Pengaturan pengingat diubah"),
 }
 
 

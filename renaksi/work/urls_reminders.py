@@ -1,3 +1,9 @@
-"""Routes of the year's work (see renaksi/work/urls.py)."""
+"""Routes of the year's work (see renaksi/work/urls.py): a person's reminder settings."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import views_reminders
+
+urlpatterns: list = [
+    path("pengingat/", views_reminders.reminders_view, name="reminders"),
+]
