@@ -107,9 +107,10 @@ def test_small_run_creates_the_expected_counts_and_shape():
     assert "KOMISI PEMILIHAN UMUM KABUPATEN LANDAK NOMOR" in plans[2].decree_title  # 6108
     assert "BENGKAYANG" not in plans[2].decree_title
     assert ReformTeam.objects.count() == 4
-    assert TeamMember.objects.count() == 4 * 10
-    # 7 accounts per unit and the KPU RI viewer; an admin per unit, the viewer at KPU RI.
-    assert User.objects.count() == 2 * 7 + 1
+    # The command adds the year's work and with it the Ketua Tim Asesor (renaksi/work/national).
+    assert TeamMember.objects.count() == 4 * 11
+    # 8 accounts per unit and the KPU RI viewer; an admin per unit, the viewer at KPU RI.
+    assert User.objects.count() == 2 * 8 + 1
     assert set(UnitRole.objects.values_list("user__username", "unit__code", "role")) == {
         ("admin-6107", "6107", "admin"),
         ("admin-6108", "6108", "admin"),

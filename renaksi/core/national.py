@@ -194,6 +194,8 @@ class NationalGenerator:
         first_year: int = DEFAULT_FIRST_YEAR,
         unit_codes: list[str] | None = None,
         progress=None,
+        work: bool = False,
+        reference_date: datetime.date | None = None,
     ):
         if years < 1:
             raise NationalRefused(_("Jumlah tahun minimal 1."))
@@ -207,6 +209,10 @@ class NationalGenerator:
         # What runs for every batch of written plans, in order. Later data (realisations,
         # evidence …) adds a method here.
         self.steps = [self._write_findings]
+        if work:  # the year's work (the command's default): realisations, evidence, reviews
+            from renaksi.work.national import WorkStep
+
+            self.steps.append(WorkStep(self, reference_date))
 
     def _rng(self, *parts) -> random.Random:
         """A generator of its own for each part of the data: the same seed, the same data,
@@ -608,6 +614,9 @@ def analyze_tables() -> None:
         return
     models = [User, UnitRole, ReformTeam, TeamMember, ActionPlan, PlanArea, Activity]
     models += [SubActivity, Indicator, ImportFinding]
+    from renaksi.work.national import WORK_MODELS
+
+    models += WORK_MODELS
     # VACUUM also sets the visibility map, so that counting a tree reads only the
     # indexes; it cannot run inside a transaction (as in a test), ANALYZE can.
     command = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"

@@ -1,5 +1,6 @@
 """python manage.py generate_national --years N: every unit with a generated plan per year."""
 
+import datetime
 import sys
 
 from django.core.management.base import BaseCommand
@@ -41,6 +42,19 @@ class Command(BaseCommand):
             "(mis. '61' untuk Kalimantan Barat dan kabupaten/kotanya; bawaan: semua).",
         )
 
+        parser.add_argument(
+            "--reference-date",
+            type=datetime.date.fromisoformat,
+            default=None,
+            help="Realisasi dibuat untuk periode yang selesai sebelum tanggal ini (YYYY-MM-DD; "
+            "bawaan: akhir tahun untuk tahun lampau, hari ini untuk tahun berjalan).",
+        )
+        parser.add_argument(
+            "--no-work",
+            action="store_true",
+            help="Tanpa pekerjaan tahunan (periode, realisasi, bukti dukung, verifikasi).",
+        )
+
     def handle(self, *args, **options):
         codes = [code.strip() for code in options["units"].split(",") if code.strip()]
         try:
@@ -49,6 +63,8 @@ class Command(BaseCommand):
                 seed=options["seed"],
                 first_year=options["first_year"],
                 unit_codes=codes or None,
+                work=not options["no_work"],
+                reference_date=options["reference_date"],
                 progress=lambda message: (
                     self.stdout.write(message) if options["verbosity"] > 1 else None
                 ),
@@ -69,6 +85,13 @@ class Command(BaseCommand):
             f"{c['indicators']} indikator, {c['findings']} temuan, {c['teams']} Tim RB "
             f"({c['team_members']} anggota), {c['users']} akun baru, {c['roles']} peran baru."
         )
+        if not options["no_work"]:
+            self.stdout.write(
+                f"Pekerjaan tahunan: {c['periods']} periode baru, {c['realisations']} realisasi, "
+                f"{c['indicator_values']} nilai capaian, {c['evidence']} bukti dukung "
+                f"({c['evidence_files']} berkas bangkitan tanpa isi), {c['reviews']} verifikasi "
+                f"({c['evidence_reviews']} catatan bukti dukung)."
+            )
         self.stdout.write(
             f"Semua akun buatan memakai kata sandi '{GENERATED_PASSWORD}' (hanya untuk uji coba)."
         )
