@@ -18,6 +18,7 @@ from .matrix_units import ROWS as UNIT_ROWS
 from .matrix_work_agents import ROWS as WORK_AGENT_ROWS
 from .matrix_work_pages import ROWS as WORK_PAGES_ROWS
 from .matrix_work_reminders import ROWS as WORK_REMINDER_ROWS
+from .matrix_work_realisation import ROWS as WORK_REALISATION_ROWS
 from .matrix_workflow import ROWS as WORKFLOW_ROWS
 from .permission_world import PERSONAS, UNIT_CODES, build_world
 
@@ -51,6 +52,7 @@ MATRIX: dict[str, Row] = {
     **WORK_AGENT_ROWS,
     **WORK_PAGES_ROWS,
     **WORK_REMINDER_ROWS,
+    **WORK_REALISATION_ROWS,
 }
 
 # Views outside the matrix, each with the reason and the test that covers it.

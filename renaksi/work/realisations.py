@@ -313,6 +313,8 @@ def save_realisation(
     )
     if errors:
         raise ValidationError(errors)
+    if evidence_only and not new_items:
+        raise ValidationError({"evidence": [_("Pilih berkas atau isi tautan bukti dukung.")]})
 
     now = timezone.now()
     late_now = is_late(period, now)
@@ -326,20 +328,21 @@ def save_realisation(
         if current is None:
             if expected_version is not None:
                 raise RealisationConflict(_conflict_message(), None)
-            if evidence_only and not new_items:
-                raise ValidationError(
-                    {"evidence": [_("Tambahkan bukti dukung atau isi realisasinya lebih dulu.")]}
-                )
             realisation = _create(user, period, values, now, late_now)
             before: dict[str, Any] = {}
+            before_values: dict[str, str] = {}
         else:
             if expected_version != current.version:
                 raise RealisationConflict(_conflict_message(), current)
             if current.state not in EDITABLE_STATES:
                 raise RealisationError(_not_editable_message(current.state))
             before = _snapshot(current)
+            before_values = _value_map(current)
+            if not new_items and _unchanged(
+                current, period, values, before_values, indicator_values
+            ):
+                return realisations_qs().get(pk=current.pk)  # nothing to save: no new version
             realisation = _update(user, period, current, values, now)
-        before_values = _value_map(realisation) if current is not None else {}
         if not evidence_only:
             _write_values(realisation, indicator_values)
         after_values = _value_map(realisation)
@@ -362,6 +365,21 @@ def save_realisation(
             _add_evidence(user, realisation, new, file_services, stored, now)
 
     return realisations_qs().get(pk=realisation.pk)
+
+
+def _unchanged(current, period, values: dict, before_values: dict, indicator_values: dict) -> bool:
+    """Whether a save would change nothing (fields, flags, indicator values)."""
+    if any(getattr(current, name) != value for name, value in values.items()):
+        return False
+    if current.outside_plan != (not period.planned):
+        return False
+    proposed = dict(before_values)
+    for indicator_id, value in indicator_values.items():
+        if value is None:
+            proposed.pop(str(indicator_id), None)
+        else:
+            proposed[str(indicator_id)] = str(value)
+    return proposed == before_values
 
 
 def _create(user, period, values: dict, now, late_now: bool) -> Realisation:
