@@ -17,8 +17,8 @@ from .matrix_teams import ROWS as TEAM_ROWS
 from .matrix_units import ROWS as UNIT_ROWS
 from .matrix_work_agents import ROWS as WORK_AGENT_ROWS
 from .matrix_work_pages import ROWS as WORK_PAGES_ROWS
-from .matrix_work_reminders import ROWS as WORK_REMINDER_ROWS
 from .matrix_work_realisation import ROWS as WORK_REALISATION_ROWS
+from .matrix_work_reminders import ROWS as WORK_REMINDER_ROWS
 from .matrix_workflow import ROWS as WORKFLOW_ROWS
 from .permission_world import PERSONAS, UNIT_CODES, build_world
 
