@@ -61,6 +61,25 @@ def client():
     return Client()
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _evidence_storage(tmp_path_factory):
+    """Evidence files (renaksi/work/files.py) go to a scratch folder of this run, not to
+    data/test; a test may point STORAGES["evidence"] elsewhere (tests/s3_server.py)."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    folder = tmp_path_factory.mktemp("evidence")
+    storages = {
+        **settings.STORAGES,
+        "evidence": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(folder), "base_url": None},
+        },
+    }
+    with override_settings(STORAGES=storages):
+        yield folder
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     cache.clear()

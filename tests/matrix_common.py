@@ -47,7 +47,8 @@ class Row:
     method: str = "get"
     kind: str = "object"
     marker: Callable[[World, str], str] | None = None
-    data: dict = field(default_factory=dict)
+    # The POST data, or a function (world, unit code) -> data (e.g. a fresh file each call).
+    data: dict | Callable[[World, str], dict] = field(default_factory=dict)
 
 
 def plan_url(name: str) -> Callable[[World, str], str]:

@@ -16,6 +16,7 @@ from .matrix_importer import ROWS as IMPORTER_ROWS
 from .matrix_teams import ROWS as TEAM_ROWS
 from .matrix_units import ROWS as UNIT_ROWS
 from .matrix_work_agents import ROWS as WORK_AGENT_ROWS
+from .matrix_work_files import ROWS as WORK_FILE_ROWS
 from .matrix_work_pages import ROWS as WORK_PAGES_ROWS
 from .matrix_work_realisation import ROWS as WORK_REALISATION_ROWS
 from .matrix_work_reminders import ROWS as WORK_REMINDER_ROWS
@@ -53,6 +54,7 @@ MATRIX: dict[str, Row] = {
     **WORK_PAGES_ROWS,
     **WORK_REMINDER_ROWS,
     **WORK_REALISATION_ROWS,
+    **WORK_FILE_ROWS,
 }
 
 # Views outside the matrix, each with the reason and the test that covers it.
@@ -121,7 +123,8 @@ def test_matrix(client, world, name):
                 unexpected.append((persona, "sees", sorted(actual), "expected", sorted(expected)))
             continue
         for code in UNIT_CODES:
-            response = getattr(client, row.method)(row.path(world, code), row.data)
+            data = row.data(world, code) if callable(row.data) else row.data
+            response = getattr(client, row.method)(row.path(world, code), data)
             if is_allowed(response) != (code in expected):
                 unexpected.append(
                     (persona, code, response.status_code, "expected", code in expected)

@@ -290,6 +290,13 @@ def realisations_visible_to(user) -> QuerySet:
     return _restrict(Realisation.objects.all(), user, "unit_id")
 
 
+def evidence_visible_to(user) -> QuerySet:
+    """Evidence items (renaksi/work, views_files.py) of the units the user may read."""
+    from renaksi.work.models import Evidence
+
+    return _restrict(Evidence.objects.all(), user, "unit_id")
+
+
 def schedule_periods_visible_to(user) -> QuerySet:
     """Schedule periods (renaksi/work) of the units the user may read."""
     from renaksi.work.models import SchedulePeriod

@@ -62,6 +62,8 @@ ACTION_LABELS = {
     "work.realisation_reopened": _("Verifikasi realisasi dibuka kembali"),
     # Reminders (renaksi/work/reminders.py).
     "work.reminders_changed": _("Pengaturan pengingat diubah"),
+    # Evidence uploads (renaksi/work/views_files.py).
+    "work.upload_staged": _("Berkas bukti dukung diunggah, menunggu disimpan bersama laporan"),
 }
 
 
