@@ -336,3 +336,12 @@ def test_queries_do_not_grow_with_plans_and_people(world):
     per_mail = 3
     assert large - per_mail * len(large_report.sent) == small - per_mail * len(small_report.sent)
     assert small - per_mail * len(small_report.sent) <= 6
+
+
+def test_overdue_is_reminded_for_a_quarter_after_the_due_date(world):
+    # January was due on 5 February 2022; 92 days later is 8 May.
+    assert (KIND_OVERDUE, 1) in area5(world, "implementer5", collect(on=day("2022-05-08")))
+    assert (KIND_OVERDUE, 1) not in area5(world, "implementer5", collect(on=day("2022-05-09")))
+    # What waits for verification has no such limit.
+    realise(period_of(world, "6107", 5, 1), "diajukan")
+    assert (KIND_TO_VERIFY, "6107", 1) in items_of(collect(on=day("2023-06-01")), world, "assessor")

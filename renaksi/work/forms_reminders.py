@@ -15,7 +15,10 @@ class ReminderSettingForm(forms.ModelForm):
             "days_ahead": _("Ingatkan berapa hari sebelum batas laporan"),
         }
         help_texts = {
-            "days_ahead": _("Antara 1 dan 31 hari. Yang terlambat selalu diingatkan."),
+            "days_ahead": _(
+                "Antara 1 dan 31 hari. Laporan yang terlambat diingatkan sampai 92 hari "
+                "setelah batasnya."
+            ),
         }
         error_messages = {
             "days_ahead": {

@@ -6,7 +6,10 @@ For a moment (default: now), every unit's "today" is its own date in its time zo
 * **due** (``KIND_DUE``): a planned period whose ``due_on`` falls in [today, today + N days]
   (N: the person's ``ReminderSetting.days_ahead``, default 7) and whose realisation is not
   submitted (none yet, a draft, or returned), for the items the person reports on;
-* **overdue** (``KIND_OVERDUE``): the same with ``due_on`` before today;
+* **overdue** (``KIND_OVERDUE``): the same with ``due_on`` before today, for at most
+  ``OVERDUE_DAYS`` (92, about a quarter) after it: plans stay ``ditetapkan`` after their
+  year, and a report years late is the evaluation's business, not a daily e-mail's (the
+  pages still show it late);
 * **to verify** (``KIND_TO_VERIFY``): a realisation waiting for verification (``diajukan``),
   for each Tim Asesor member of its unit and year.
 
@@ -66,6 +69,7 @@ KINDS = [KIND_OVERDUE, KIND_DUE, KIND_TO_VERIFY]
 
 DEFAULT_DAYS_AHEAD = ReminderSetting._meta.get_field("days_ahead").default
 MAX_DAYS_AHEAD = 31  # the validator's maximum on ReminderSetting.days_ahead
+OVERDUE_DAYS = 92  # an overdue report is reminded of for this many days after its due date
 # The realisation states in which the report is still the reporter's to send.
 OPEN_STATES = ("draf", "dikembalikan")
 WAITING_STATE = "diajukan"
@@ -191,7 +195,9 @@ def _candidate_periods(days: dict, unit_ids) -> list[SchedulePeriod]:
     due_by_zone = Q()
     for zone, today in days.items():
         due_by_zone |= Q(
-            unit__time_zone=zone, due_on__lte=today + datetime.timedelta(days=MAX_DAYS_AHEAD)
+            unit__time_zone=zone,
+            due_on__lte=today + datetime.timedelta(days=MAX_DAYS_AHEAD),
+            due_on__gte=today - datetime.timedelta(days=OVERDUE_DAYS),
         )
     open_report = Q(realisation__isnull=True) | Q(realisation__state__in=OPEN_STATES)
     condition = (Q(planned=True) & open_report & due_by_zone) | Q(realisation__state=WAITING_STATE)
