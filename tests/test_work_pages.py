@@ -367,3 +367,15 @@ def test_nav_for_everyone_else_is_unchanged(client, world):
         assert f'href="{reverse("work:queue")}"' not in html, persona
     client.force_login(User.objects.get(username="assessor"))
     assert f'href="{reverse("work:queue")}"' in client.get(reverse("plans:list")).content.decode()
+
+
+def test_a_twice_returned_report_shows_the_latest_comment(client, world, frozen):
+    implementer, assessor = world.users["implementer5"], world.users["assessor"]
+    returned = realise(period(world, "6107", 5, 3), state="dikembalikan", by=implementer)
+    with time_machine.travel(datetime.datetime(2022, 4, 6, tzinfo=datetime.UTC)):
+        give_back(returned, assessor, "Komentar pertama.")
+    with time_machine.travel(datetime.datetime(2022, 4, 8, tzinfo=datetime.UTC)):
+        give_back(returned, assessor, "Komentar terbaru.")
+    client.force_login(implementer)
+    (item,) = client.get(reverse("plans:my_work")).context["lists"].returned
+    assert item.return_comment == "Komentar terbaru."

@@ -155,7 +155,8 @@ def _period_label(plan: ActionPlan, period: int) -> str:
 
 def work_items(user, year: int, month: int, today: datetime.date) -> WorkLists:
     """The person's periods of ``year`` that need them: one query (two more for an assessor:
-    the oldest submitted realisations they may verify, and how many there are)."""
+    the oldest submitted realisations they may verify, and how many there are), whatever the
+    number of plans, periods and realisations."""
     from renaksi.work.board import (
         LATE,
         RETURNED,
@@ -259,9 +260,5 @@ def work_items(user, year: int, month: int, today: datetime.date) -> WorkLists:
             .order_by("submitted_at", "id")
         )
         lists.to_verify = list(queue[:TO_VERIFY_SHOWN])
-        lists.to_verify_count = (
-            len(lists.to_verify)
-            if len(lists.to_verify) < TO_VERIFY_SHOWN
-            else queue.order_by().count()
-        )
+        lists.to_verify_count = queue.order_by().count()
     return lists
