@@ -88,3 +88,45 @@ def test_an_agent_reports_a_month_and_an_assessor_verifies_it(client):
     kept = SchedulePeriod.objects.get(pk=period.pk)
     assert kept.planned is False
     assert Realisation.objects.get(pk=realisation.pk).state == Realisation.State.VERIFIED
+
+
+@time_machine.travel("2022-04-02 02:00Z")
+def test_the_same_through_the_pages(client):
+    world = agent_world()
+    agent_plan = agent_plan_of(world)
+    action = agents.add_action(
+        fresh(world.users["agent"]), agent_plan, {"title": "Budaya kerja 5R"}, [3]
+    )
+    period = SchedulePeriod.objects.get(agent_action=action, period=3)
+    form_url = reverse("work:realisation", kwargs={"period": period.pk})
+
+    client.force_login(world.users["agent"])
+    html = client.get(reverse("work:agent_plan", args=[agent_plan.pk])).content.decode()
+    assert f'href="{form_url}"' in html  # the month links to its report
+    assert client.get(form_url).status_code == 200
+    response = client.post(
+        form_url,
+        {"status": "selesai", "progress": "100", "narrative": "Ruang kerja ditata dengan 5R."},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    realisation = Realisation.objects.get(period=period)
+    client.post(
+        reverse("work:realisation_submit", args=[realisation.pk]),
+        {"version": realisation.version},
+    )
+    realisation.refresh_from_db()
+    assert realisation.state == Realisation.State.SUBMITTED
+
+    review_url = reverse("work:review", args=[realisation.pk])
+    client.force_login(world.users["assessor"])
+    html = client.get(reverse("work:agent_plan", args=[agent_plan.pk])).content.decode()
+    assert f'href="{review_url}"' in html  # the waiting month links to its review
+    response = client.post(
+        review_url, {"decision": "verify", "comment": "", "version": realisation.version}
+    )
+    assert response.status_code == 302
+    realisation.refresh_from_db()
+    assert realisation.state == Realisation.State.VERIFIED
+
+    html = client.get(reverse("work:agent_plans", args=[world.plans["6107"].pk])).content.decode()
+    assert 'data-figure="changes">1<' in html
