@@ -12,6 +12,8 @@ from renaksi.plans.models import ActionPlan, ChangeArea
 from renaksi.teams.models import Position, ReformTeam, TeamMember
 from renaksi.units.models import Unit
 from renaksi.work.agents import seed_demo_agent_plan
+from renaksi.work.demo import seed_demo_work
+from renaksi.work.files import StoredFiles
 
 DEMO_DECREE = (
     Path(__file__).resolve().parents[2]
@@ -58,7 +60,8 @@ class Command(BaseCommand):
     help = "Buat data demo: satker Bengkayang, rencana aksi 2022 dari keputusannya, akun demo."
 
     def handle(self, *args, **options):
-        with transaction.atomic():
+        # StoredFiles outside the transaction: a failed seed leaves no evidence file behind.
+        with StoredFiles() as stored, transaction.atomic():
             units = self._units()
             try:
                 result = import_decree(
@@ -71,6 +74,8 @@ class Command(BaseCommand):
             self._roles_and_team(users, units)
             plan = ActionPlan.objects.filter(unit=units["6107"], year=2022).first()
             seed_demo_agent_plan(plan, users["agen"])  # the change agent's own plan
+            # January–March of area 5, with real evidence files (renaksi/work/demo.py).
+            work = seed_demo_work(plan, users["pelaksana5"], users["asesor"], stored)
         if result is not None:
             counts = result.decree.counts()
             state = {"created": "dibuat", "unchanged": "sudah ada", "replaced": "diganti"}
@@ -80,6 +85,8 @@ class Command(BaseCommand):
                 f"{counts['activities']} kegiatan, {counts['sub_activities']} sub kegiatan, "
                 f"{counts['indicators']} indikator, {len(result.decree.findings)} temuan impor."
             )
+        if work:
+            self.stdout.write(f"Realisasi demo Januari–Maret 2022 dicatat: {work} periode.")
         self.stdout.write("Akun demo (hanya untuk uji coba, jangan dipakai di produksi):")
         for username, _, description in DEMO_USERS:
             self.stdout.write(f"  {username} / {demo_password(username)}  — {description}")
