@@ -509,8 +509,9 @@ def test_copy_costs_the_same_queries_for_a_small_and_the_bengkayang_plan(unit, a
         plan=small, change_area=ChangeArea.objects.get(number=1), number=1, name="MP"
     )
     activity = Activity.objects.create(area=area, number=1, position=1, name="K", pic=admin)
+    # Scheduled in one month, as the big plan's are: its periods are one bulk insert too.
     sub = SubActivity.objects.create(
-        activity=activity, number=1, position=1, name="S", pic=make_user("gone2")
+        activity=activity, number=1, position=1, name="S", pic=make_user("gone2"), schedule=1
     )
     Indicator.objects.create(sub_activity=sub, position=1, text="I")
     plans = ActionPlan.objects.select_related("unit")

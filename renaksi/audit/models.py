@@ -64,6 +64,8 @@ ACTION_LABELS = {
     "work.reminders_changed": _("Pengaturan pengingat diubah"),
     # Evidence uploads (renaksi/work/views_files.py).
     "work.upload_staged": _("Berkas bukti dukung diunggah, menunggu disimpan bersama laporan"),
+    # The schedule as rows (renaksi/work/periods.py, command sync_periods).
+    "work.periods_synced": _("Periode jadwal diselaraskan dengan jadwal sub kegiatan"),
 }
 
 

@@ -212,7 +212,10 @@ class NationalGenerator:
         if work:  # the year's work (the command's default): realisations, evidence, reviews
             from renaksi.work.national import WorkStep
 
+            # It writes the schedule periods too (merging with any written before).
             self.steps.append(WorkStep(self, reference_date))
+        else:
+            self.steps.append(self._write_periods)
 
     def _rng(self, *parts) -> random.Random:
         """A generator of its own for each part of the data: the same seed, the same data,
@@ -605,6 +608,20 @@ class NationalGenerator:
                 findings.append(finding)
         ImportFinding.objects.bulk_create(findings, batch_size=BATCH_SIZE)
         self.result.counts["findings"] += len(findings)
+
+    def _write_periods(self, batch: Batch) -> None:
+        """The schedule as rows (renaksi/work/periods.py), built without a query."""
+        from renaksi.work.models import SchedulePeriod
+        from renaksi.work.periods import new_periods
+
+        rows = [
+            row
+            for draft in batch.drafts
+            for _activity, sub in draft.subs
+            for row in new_periods(draft.plan, sub.pk, sub.schedule)
+        ]
+        SchedulePeriod.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+        self.result.counts["periods"] += len(rows)
 
 
 def analyze_tables() -> None:

@@ -35,6 +35,7 @@ from renaksi.lib.decree.model import DecreeError, Finding, ParsedDecree, gettext
 from renaksi.lib.decree.parser import parse_decree
 from renaksi.plans.models import ActionPlan, ImportFinding
 from renaksi.units.models import Unit
+from renaksi.work.models import Realisation
 
 from . import limits
 from .files import source_file_name, store_after_commit
@@ -348,6 +349,25 @@ def _work_refusal(match: TreeMatch) -> str | None:
     )
 
 
+def _kind_refusal(existing: ActionPlan, reading: _Reading) -> str | None:
+    """A period is a month or a quarter by the schedule kind: with work recorded on the
+    plan's periods, a decree of the other kind refuses (renaksi/work/periods.py)."""
+    if reading.decree.schedule == existing.schedule_kind:
+        return None
+    held = Realisation.objects.filter(plan=existing, sub_activity__isnull=False).count()
+    if not held:
+        return None
+    return _(
+        "Impor ditolak: keputusan baru memakai jadwal %(new)s, padahal rencana aksi ini "
+        "memakai jadwal %(old)s dan sudah ada %(count)s realisasi yang tercatat pada "
+        "periodenya."
+    ) % {
+        "new": ActionPlan.Schedule(reading.decree.schedule).label,
+        "old": existing.get_schedule_kind_display(),
+        "count": held,
+    }
+
+
 def _compare(existing: ActionPlan, reading: _Reading) -> tuple[TreeMatch, PlanDiff]:
     match = match_trees(load_tree(existing), reading.roots)
     diff = compute_diff(match, existing, reading.plan_values, reading.decree.schedule)
@@ -392,7 +412,11 @@ def _preview(reading: _Reading, unit: Unit | None, *, replace: bool) -> ImportPr
         if not same_file and not replace:
             refusal = _existing_refusal(existing, reading.sha256, replace=False)
         elif not _unchanged(existing, reading, diff, replace):
-            refusal = _existing_refusal(existing, reading.sha256, replace) or _work_refusal(match)
+            refusal = (
+                _existing_refusal(existing, reading.sha256, replace)
+                or _work_refusal(match)
+                or _kind_refusal(existing, reading)
+            )
     return ImportPreview(decree, reading.sha256, existing, diff, refusal)
 
 
@@ -523,7 +547,11 @@ def _save(
         if _unchanged(existing, reading, diff, replace):
             _restore_missing_file(existing, data)
             return ImportResult(decree, sha256, "unchanged", existing, diff=diff)
-        refusal = _existing_refusal(existing, sha256, replace) or _work_refusal(match)
+        refusal = (
+            _existing_refusal(existing, sha256, replace)
+            or _work_refusal(match)
+            or _kind_refusal(existing, reading)
+        )
         if refusal:
             raise ImportRefused(refusal)
         old_counts = _counts(match)

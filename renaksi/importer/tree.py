@@ -35,6 +35,7 @@ from renaksi.plans.models import (
     SubActivity,
 )
 from renaksi.work.models import SchedulePeriod
+from renaksi.work.periods import sync_plan_periods
 
 LEVELS = ("area", "activity", "sub_activity", "indicator")
 LEVEL_MODELS: dict[str, type[models.Model]] = {
@@ -538,6 +539,8 @@ def work_relations(model: type[models.Model]) -> list[models.ForeignObjectRel]:
         and not rel.concrete
         and rel.related_model not in TREE_MODELS
         and rel.related_model not in NOT_WORK_MODELS
+        # A many-to-many's own link table is counted through the relation itself.
+        and not rel.related_model._meta.auto_created
     ]
 
 
@@ -593,6 +596,7 @@ def write_tree(plan: ActionPlan, new_roots: list[Node], match: TreeMatch | None)
     With ``match`` (a replace): delete what was removed, update the paired rows in place (so
     they keep their keys and PICs) and insert what was added. Without it (a new plan): insert
     everything. One bulk statement per level and kind of write; run it inside a transaction.
+    The plan's schedule periods are synced last (renaksi/work/periods.py).
     """
     if match is not None:
         removed = defaultdict(list)
@@ -642,6 +646,8 @@ def write_tree(plan: ActionPlan, new_roots: list[Node], match: TreeMatch | None)
         LEVEL_MODELS[level].objects.bulk_create([node.obj for node in nodes], batch_size=500)
         for node in nodes:
             node.saved = node.obj
+    # The schedule as rows follows the masks just written (a period with work stays).
+    sync_plan_periods(plan)
 
 
 # -- findings -------------------------------------------------------------------------------

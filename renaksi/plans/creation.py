@@ -8,7 +8,8 @@
   with targets, extra columns, PICs who still belong to the unit, and the decree texts (with
   the plan's year updated) but not its number, date or signers.
 
-Never copied: findings, approval and submission, the source file, realisations. Each service
+Never copied: findings, approval and submission, the source file, realisations: the new
+plan gets fresh schedule periods (renaksi/work/periods.py) for its own year. Each service
 checks the permission itself (``MANAGE_UNIT`` on the unit that gets the plan; ``VIEW_PLAN`` on a
 plan copied from), runs in one transaction with a fixed number of queries (bulk writes), and
 writes one audit entry. ``user=None`` is the system (a management command) and is accepted only
@@ -29,6 +30,9 @@ from django.utils.translation import gettext as _
 from renaksi.access.policy import MANAGE_UNIT, VIEW_PLAN
 from renaksi.audit.services import record
 from renaksi.units.models import Unit
+from renaksi.work.models import SchedulePeriod
+from renaksi.work.periods import BATCH_SIZE as PERIOD_BATCH_SIZE
+from renaksi.work.periods import new_periods
 
 from .models import (
     ActionPlan,
@@ -75,7 +79,15 @@ SUB_ACTIVITY_FIELDS = (
     "budget_text",
     "note",
 )
-INDICATOR_FIELDS = ("position", "label", "text", "kind", "target_value", "unit_of_measure")
+INDICATOR_FIELDS = (
+    "position",
+    "label",
+    "text",
+    "kind",
+    "target_value",
+    "unit_of_measure",
+    "expected_evidence",
+)
 
 
 class CreationError(PlanError):
@@ -285,7 +297,11 @@ def copy_plan(
 
     def write() -> CreationResult:
         new = ActionPlan.objects.create(
-            unit=unit, year=to_year, schedule_kind=plan.schedule_kind, **values
+            unit=unit,
+            year=to_year,
+            schedule_kind=plan.schedule_kind,
+            report_due_day=plan.report_due_day,
+            **values,
         )
         counts = _write_tree(new, source, kept)
         result = CreationResult(
@@ -533,6 +549,11 @@ def _write_tree(plan: ActionPlan, roots: list[_Node], kept_pics: set[int]) -> di
             subs.append(SubActivity(activity=activity, pic_id=pic(child), **child.values))
             sub_nodes.append(child)
     SubActivity.objects.bulk_create(subs)
+    # The schedule as rows: fresh periods, never the source's realisations (work/periods.py).
+    SchedulePeriod.objects.bulk_create(
+        [row for sub in subs for row in new_periods(plan, sub.pk, sub.schedule)],
+        batch_size=PERIOD_BATCH_SIZE,
+    )
     indicators = [
         Indicator(sub_activity=sub, **child.values)
         for sub, node in zip(subs, sub_nodes, strict=True)

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -38,6 +38,8 @@ from renaksi.access.policy import CHANGE_PLAN
 from renaksi.audit.models import LogEntry
 from renaksi.audit.services import build, record
 from renaksi.core.validators import validate_single_line, validate_text
+from renaksi.work import periods as work_periods
+from renaksi.work.models import Evidence, EvidenceKind, Realisation
 
 from .models import (
     ActionPlan,
@@ -96,7 +98,7 @@ EDIT_FIELDS = {
         "budget_text",
         "note",
     ),
-    "indicator": ("label", "text", "kind", "target_value", "unit_of_measure"),
+    "indicator": ("label", "text", "kind", "target_value", "unit_of_measure", "expected_evidence"),
 }
 DECREE_FIELDS = (
     "decree_number",
@@ -114,6 +116,7 @@ DECREE_FIELDS = (
     "notes_considered",
     "dictums",
     "schedule_kind",
+    "report_due_day",
 )
 CLAUSE_FIELDS = ("considerations", "legal_bases", "notes_considered", "dictums")
 
@@ -443,6 +446,10 @@ def update_decree(
         cleaned = {}
     for name, value in clauses.items():
         cleaned[name] = _clean_clauses(name, value, errors)
+    if "report_due_day" in errors and "report_due_day" in plain:
+        errors["report_due_day"] = [
+            _("Batas laporan harus tanggal 1 sampai 28 pada bulan berikutnya.")
+        ]
     if errors:
         raise ValidationError(errors)
 
@@ -454,6 +461,7 @@ def update_decree(
         update, before, after = _changes(current, cleaned)
         conversions = []
         if "schedule_kind" in update:
+            _refuse_kind_change_with_work(current)
             conversions = _convert_schedules(current, update["schedule_kind"])
         if not update:
             return current
@@ -467,6 +475,11 @@ def update_decree(
             SubActivity.objects.filter(pk__in=[sub.pk for sub, _ in conversions]).update(
                 version=F("version") + 1
             )
+        if "schedule_kind" in update or "report_due_day" in update:
+            # Other periods, other due dates: the rows follow the plan as saved.
+            for name in ("schedule_kind", "report_due_day"):
+                setattr(current, name, update.get(name, getattr(current, name)))
+            work_periods.sync_plan_periods(current)
         record(user, "plan.decree_changed", plan=current, obj=current, before=before, after=after)
         LogEntry.objects.bulk_create(
             build(
@@ -492,6 +505,24 @@ def _conflict_for_plan(current: ActionPlan) -> EditConflict:
         ),
         current,
     )
+
+
+def _refuse_kind_change_with_work(plan: ActionPlan) -> None:
+    """A period's number means a month or a quarter by the schedule kind: once work is
+    recorded on a period, the kind may not change under it."""
+    held = Realisation.objects.filter(plan=plan, sub_activity__isnull=False).count()
+    if held:
+        raise ValidationError(
+            {
+                "schedule_kind": [
+                    _(
+                        "Jenis jadwal tidak dapat diubah: sudah ada %(count)d realisasi yang "
+                        "tercatat pada periode jadwal rencana aksi ini."
+                    )
+                    % {"count": held}
+                ]
+            }
+        )
 
 
 def _convert_schedules(plan: ActionPlan, kind: str) -> list[tuple[SubActivity, int]]:
@@ -570,6 +601,15 @@ def _validate_row(level: str, plan: ActionPlan, parent, obj, cleaned: dict) -> N
                 errors["change_area"] = [
                     _("Area perubahan baku ini sudah dipakai area lain dalam rencana aksi ini.")
                 ]
+    if level == "indicator" and "expected_evidence" in cleaned:
+        kinds = cleaned["expected_evidence"]
+        if kinds in (None, ""):
+            kinds = []
+        if not isinstance(kinds, list) or any(kind not in EvidenceKind.values for kind in kinds):
+            errors["expected_evidence"] = [_("Pilih jenis bukti dukung dari daftar yang ada.")]
+        else:
+            # The order of the list, each kind once: the same choice compares equal.
+            cleaned["expected_evidence"] = [kind for kind in EvidenceKind.values if kind in kinds]
     if level == "indicator":
         kind = cleaned.get("kind", obj.kind if obj is not None else "")
         target = cleaned.get("target_value", obj.target_value if obj is not None else None)
@@ -685,6 +725,11 @@ def add_row(
         if level != "area":
             obj.position = (siblings.aggregate(top=Max("position"))["top"] or 0) + 1
         obj.save()
+        if level == "sub_activity":
+            # A new sub-activity's periods (none while its schedule is empty; no query then).
+            rows = work_periods.new_periods(current_plan, obj.pk, obj.schedule)
+            if rows:
+                work_periods.SchedulePeriod.objects.bulk_create(rows)
         _bump_plan(plan)
         after = {name: _audit_value(obj, name) for name in cleaned}
         if level != "area":
@@ -783,6 +828,8 @@ def set_schedule(
         )
         if not updated:
             raise _conflict("sub_activity", current)
+        # The periods follow (a month with recorded work stays, planned=False).
+        work_periods.sync_plan_periods(current_plan, [sub.pk])
         _bump_plan(plan)
         record(
             user,
@@ -997,6 +1044,7 @@ def delete_row(
         current = _refetch(level, obj)
         if current is None:
             raise _conflict(level, None)
+        _refuse_delete_with_work(current, level)
         counts = subtree_counts(current)
         if any(counts.values()) and not confirmed:
             raise NeedsConfirmation(
@@ -1036,6 +1084,90 @@ def delete_row(
             children=children,
         )
     return counts
+
+
+class RowHasWork(PlanError):
+    """The row (or a row below it) holds recorded work: it may not be deleted. ``held``:
+    what holds it, {verbose name plural: count}."""
+
+    def __init__(self, message: str, held: dict[str, int]):
+        super().__init__(message)
+        self.held = held
+
+
+def work_holding(obj: models.Model) -> dict[str, int]:
+    """What recorded work points at ``obj`` or a row below it (realisations, achieved values,
+    evidence …), {verbose name plural: number of rows}; empty when nothing does. Found through
+    ``_meta`` like the importer's check (importer/tree.work_relations), so work added by
+    later models is covered. One query per level below ``obj`` and kind of work."""
+    from renaksi.importer.tree import work_relations
+
+    level = level_of(obj)
+    held: dict[str, int] = {}
+    path = ""  # from a row of ``child`` up to ``obj``
+    child = level
+    while child is not None:
+        for rel in work_relations(LEVEL_MODELS[child]):
+            lookup = f"{rel.field.name}__{path}" if path else rel.field.name
+            count = (
+                rel.related_model._base_manager.filter(**{lookup: obj})
+                .values("pk")
+                .distinct()
+                .count()
+            )
+            if count:
+                name = str(rel.related_model._meta.verbose_name_plural)
+                held[name] = held.get(name, 0) + count
+        following = CHILD_LEVEL.get(child)
+        if following is not None:
+            path = f"{PARENT_FIELD[following]}__{path}" if path else PARENT_FIELD[following]
+        child = following
+    if level != "indicator" and held.get(str(Realisation._meta.verbose_name_plural)):
+        # Evidence of those realisations, with the evidence proving an indicator below.
+        to_sub = _path_to(level, "sub_activity")
+        to_indicator = _path_to(level, "indicator")
+        evidence = (
+            Evidence.objects.filter(
+                Q(
+                    **{
+                        f"realisation__sub_activity__{to_sub}"
+                        if to_sub
+                        else "realisation__sub_activity": obj
+                    }
+                )
+                | Q(**{f"indicators__{to_indicator}": obj})
+            )
+            .values("pk")
+            .distinct()
+            .count()
+        )
+        held[str(Evidence._meta.verbose_name_plural)] = evidence
+    return {name: count for name, count in held.items() if count}
+
+
+def _path_to(level: str, child: str) -> str:
+    """The lookup from a row of ``child`` up to its ancestor of ``level`` ('' if the same)."""
+    parts = []
+    while child != level:
+        parts.append(PARENT_FIELD[child])
+        child = LEVELS[LEVELS.index(child) - 1]
+    return "__".join(parts)
+
+
+def work_holding_message(level: str, held: dict[str, int]) -> str:
+    """'Sub kegiatan ini tidak dapat dihapus: …' naming what holds it."""
+    what = ", ".join(f"{count} {name}" for name, count in held.items())
+    return _(
+        "%(level)s ini tidak dapat dihapus karena sudah ada data pelaksanaan yang tercatat "
+        "padanya atau pada isinya (%(what)s). Data itu tidak boleh hilang; bila kegiatannya "
+        "tidak dilaksanakan lagi, kosongkan jadwalnya saja."
+    ) % {"level": str(LEVEL_NAMES[level]).capitalize(), "what": what}
+
+
+def _refuse_delete_with_work(obj: models.Model, level: str) -> None:
+    held = work_holding(obj)
+    if held:
+        raise RowHasWork(work_holding_message(level, held), held)
 
 
 def _child_names(obj: models.Model, level: str, limit: int = 50) -> list[str]:

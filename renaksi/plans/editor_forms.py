@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from renaksi.core.validators import TextFieldsMixin
+from renaksi.work.models import EvidenceKind
 
 from . import editing
 from .models import ActionPlan, ChangeArea, Indicator
@@ -73,6 +74,13 @@ def row_form_class(level: str, *, adding: bool) -> type[VersionedForm]:
             ),
         )
         fields["kind"].choices = [("", _("(tidak ada)")), *Indicator.Kind.choices]
+        fields["expected_evidence"] = forms.MultipleChoiceField(
+            label=_("Bukti dukung yang diharapkan"),
+            choices=EvidenceKind.choices,
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            help_text=_("Jenis bukti dukung yang harus ada untuk indikator ini."),
+        )
     attrs = dict(fields)
     if adding:
         attrs["version"] = None  # a new row has no version
@@ -164,5 +172,13 @@ class DecreeForm(VersionedForm):
             "Triwulan menjadi tiga bulannya; bulan menjadi triwulan hanya bila mengisi "
             "triwulan utuh."
         )
+        # Left empty, the day stays as saved (a client that does not send it changes nothing).
+        fields["report_due_day"].required = False
         self.base_fields = {**fields, "version": VersionedForm.base_fields["version"]}
         super().__init__(*args, **kwargs)
+
+    def values(self) -> dict:
+        values = super().values()
+        if values.get("report_due_day") is None:
+            values.pop("report_due_day", None)
+        return values

@@ -221,6 +221,9 @@ def _current_values(form, current) -> list[tuple[str, str, str]]:
             continue
         saved = getattr(current, name)
         typed = form.data.get(name, "")
+        if isinstance(saved, list):  # expected_evidence: the chosen kinds
+            saved = ", ".join(saved)
+            typed = ", ".join(form.data.getlist(name)) if hasattr(form.data, "getlist") else ""
         if name == "change_area":
             if str(current.change_area_id) != str(typed):
                 chosen = (
@@ -461,8 +464,15 @@ def row_delete(request: HttpRequest, pk: int, level: str, row: int) -> HttpRespo
             "what_goes": editing.confirmation_counts_text(counts),
             "back": _back(plan, obj),
             "editable": plan.is_editable,
+            "held_message": _held_message(obj, level),
         },
     )
+
+
+def _held_message(obj, level: str) -> str:
+    """Why the row may not be deleted (recorded work holds it), or ''."""
+    held = editing.work_holding(obj)
+    return editing.work_holding_message(level, held) if held else ""
 
 
 def _parent_row(obj, level: str):

@@ -9,7 +9,8 @@ SQLite alike:
   agent's action) belongs to another plan, is refused;
 * a realisation whose copies disagree with its period, and an evidence item whose copies
   disagree with its realisation, are refused;
-* when a plan's unit or year changes, its copies follow.
+* when a plan's unit or year changes, its copies follow (a period's due date moves by the
+  same number of years).
 
 They are (re)installed after every ``migrate`` (``post_migrate``, see apps.py), idempotently:
 SQLite drops a table's triggers whenever a migration rebuilds that table, so installing them
@@ -52,11 +53,21 @@ CHECKS = [
     ("work_evidence", "work_evidence_copies", EVIDENCE_OK),
 ]
 
-PROPAGATE = [
-    "UPDATE work_scheduleperiod SET unit_id = NEW.unit_id, year = NEW.year WHERE plan_id = NEW.id",
-    "UPDATE work_realisation SET unit_id = NEW.unit_id, year = NEW.year WHERE plan_id = NEW.id",
-    "UPDATE work_evidence SET unit_id = NEW.unit_id WHERE plan_id = NEW.id",
-]
+# A period's due date moves with the plan's year (the same day and month, report_due_day ≤ 28).
+SHIFTED_DUE = {
+    "sqlite": "date(due_on, (NEW.year - OLD.year) || ' years')",
+    "postgresql": "(due_on + make_interval(years => NEW.year - OLD.year))::date",
+}
+
+
+def _propagate(vendor: str) -> list[str]:
+    due = SHIFTED_DUE[vendor]
+    periods = "UPDATE work_scheduleperiod SET unit_id = NEW.unit_id, year = NEW.year, due_on = "
+    return [
+        periods + due + " WHERE plan_id = NEW.id",
+        "UPDATE work_realisation SET unit_id = NEW.unit_id, year = NEW.year WHERE plan_id = NEW.id",
+        "UPDATE work_evidence SET unit_id = NEW.unit_id WHERE plan_id = NEW.id",
+    ]
 
 
 def _sqlite_statements() -> list[str]:
@@ -76,7 +87,7 @@ def _sqlite_statements() -> list[str]:
     statements.append(
         "CREATE TRIGGER work_plan_moves AFTER UPDATE OF unit_id, year ON plans_actionplan "
         "WHEN OLD.unit_id IS NOT NEW.unit_id OR OLD.year IS NOT NEW.year BEGIN "
-        + "; ".join(PROPAGATE)
+        + "; ".join(_propagate("sqlite"))
         + "; END"
     )
     return statements
@@ -98,7 +109,7 @@ def _postgresql_statements() -> list[str]:
         )
     statements.append(
         "CREATE OR REPLACE FUNCTION work_plan_moves() RETURNS trigger LANGUAGE plpgsql AS $$ "
-        "BEGIN " + "; ".join(PROPAGATE) + "; RETURN NEW; END $$"
+        "BEGIN " + "; ".join(_propagate("postgresql")) + "; RETURN NEW; END $$"
     )
     statements.append("DROP TRIGGER IF EXISTS work_plan_moves ON plans_actionplan")
     statements.append(
