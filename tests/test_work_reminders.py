@@ -11,6 +11,7 @@ import time_machine
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext, override_settings
+from django.urls import reverse
 
 from renaksi.plans.models import ActionPlan
 from renaksi.teams.models import TeamMember
@@ -213,21 +214,15 @@ def test_one_mail_per_person_in_indonesian_with_links(world, settings):
     assert content_type == "text/html"
     assert 'href="https://renaksi.example.go.id/pengingat/"' in html
     period = period_of(world, "6107", 5, 2)
-    assert f"https://renaksi.example.go.id{period_link(period)}" in message.body
+    form = reverse("work:realisation", kwargs={"period": period.pk})
+    assert f"https://renaksi.example.go.id{form}" in message.body
+    assert f'href="https://renaksi.example.go.id{form}"' in html
     assessor = next(m for m in mail.outbox if m.to == ["assessor@example.test"])
     assert assessor.subject == "Pengingat Renaksi: 1 menunggu verifikasi"
     assert "Menunggu verifikasi Anda" in assessor.body
-
-
-def period_link(period):
-    """The realisation form's address (the realisation helper's page; "Pekerjaan saya" until
-    it is on main: reminders.Item.path's marked fallback)."""
-    from django.urls import NoReverseMatch, reverse
-
-    try:
-        return reverse("work:realisation", kwargs={"period": period.pk})
-    except NoReverseMatch:
-        return reverse("plans:my_work")
+    waiting = period_of(world, "6107", 5, 1).realisation
+    review = reverse("work:review", kwargs={"pk": waiting.pk})
+    assert f"https://renaksi.example.go.id{review}" in assessor.body
 
 
 def test_idempotent_on_the_units_day_with_a_frozen_clock(world):

@@ -173,3 +173,17 @@ def test_the_account_area_links_to_the_page(client, world):
     page = client.get(reverse("plans:list")).content.decode()
     assert f'href="{URL}"' in page
     assert ReminderDelivery.objects.count() == 0
+
+
+def test_the_links_open_the_pages_where_the_person_acts(client, world, frozen):
+    """Each reminder's link opens for the person reminded: the realisation form for the
+    reporter, the verification page for the assessor."""
+    waiting = realise(period_of(world, "6107", 5, 2), "diajukan")
+    client.force_login(world.users["implementer5"])
+    form = reverse("work:realisation", kwargs={"period": period_of(world, "6107", 5, 1).pk})
+    assert f'href="{form}"' in client.get(URL).content.decode()
+    assert client.get(form).status_code == 200
+    client.force_login(world.users["assessor"])
+    review = reverse("work:review", kwargs={"pk": waiting.pk})
+    assert f'href="{review}"' in client.get(URL).content.decode()
+    assert client.get(review).status_code == 200

@@ -42,7 +42,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -128,15 +128,9 @@ class Item:
 
     def path(self) -> str:
         """Where to act on the item: the realisation form, or the assessor's review page."""
-        try:
-            if self.kind == KIND_TO_VERIFY:
-                return reverse("work:review", kwargs={"pk": self.realisation.pk})
-            return reverse("work:realisation", kwargs={"period": self.period.pk})
-        except NoReverseMatch:
-            # TEMPORARY (reminders helper): until the realisation helper's pages are on main,
-            # link to "Pekerjaan saya". Remove this fallback once work:realisation and
-            # work:review exist (tests/test_work_reminders.py asserts the real links then).
-            return reverse("plans:my_work")
+        if self.kind == KIND_TO_VERIFY:
+            return reverse("work:review", kwargs={"pk": self.realisation.pk})
+        return reverse("work:realisation", kwargs={"period": self.period.pk})
 
 
 @dataclass
