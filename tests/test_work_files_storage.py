@@ -10,6 +10,7 @@ from django.db import connection, transaction
 
 from renaksi.work import files
 from renaksi.work.files import (
+    CONTENT_TYPES,
     StoredFiles,
     evidence_storage,
     reuse_map,
@@ -254,3 +255,81 @@ def test_two_concurrent_uploads_of_the_same_new_file_store_one_row(
     row = EvidenceFile.objects.get()
     assert evidence_storage().exists(row.file.name)
     assert stored_names(evidence_storage()) == {row.file.name, row.thumbnail.name}
+
+
+def _evidence_settings(data_dir, **environment) -> dict:
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("RENAKSI_EVIDENCE") and key != "DJANGO_SETTINGS_MODULE"
+    }
+    env.update(SECRET_KEY="x", RENAKSI_DATA_DIR=str(data_dir), **environment)
+    code = (
+        "import json, renaksi.settings as s; print(json.dumps({'storage': "
+        "s.STORAGES['evidence'], 'max': s.RENAKSI_EVIDENCE_MAX_BYTES, "
+        "'side': s.RENAKSI_EVIDENCE_IMAGE_MAX_SIDE}, default=str))"
+    )
+    result = subprocess.run(  # noqa: S603 - our own interpreter
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_settings_default_to_a_private_local_folder(tmp_path):
+    found = _evidence_settings(tmp_path)
+    assert found["storage"] == {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
+    }
+    assert found["max"] == 20 * 1024 * 1024 and found["side"] == 2560
+
+
+def test_settings_configure_s3_from_the_environment(tmp_path):
+    found = _evidence_settings(
+        tmp_path,
+        RENAKSI_EVIDENCE_S3_BUCKET="bukti",
+        RENAKSI_EVIDENCE_S3_ENDPOINT_URL="https://s3.example.test",
+        RENAKSI_EVIDENCE_S3_REGION="ap-southeast-3",
+        RENAKSI_EVIDENCE_S3_ACCESS_KEY_ID="kunci",
+        RENAKSI_EVIDENCE_S3_SECRET_ACCESS_KEY="rahasia",
+        RENAKSI_EVIDENCE_S3_PREFIX="/renaksi/",
+        RENAKSI_EVIDENCE_MAX_BYTES="1000",
+    )
+    assert found["storage"]["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert found["storage"]["OPTIONS"] == {
+        "bucket_name": "bukti",
+        "endpoint_url": "https://s3.example.test",
+        "region_name": "ap-southeast-3",
+        "access_key": "kunci",
+        "secret_key": "rahasia",
+        "location": "renaksi",
+        "default_acl": None,
+        "querystring_auth": True,
+        "file_overwrite": False,
+    }
+    assert found["max"] == 1000
+
+
+def test_s3_prefix_keeps_objects_under_it(s3_endpoint, settings, django_user_model):
+    """With a prefix (RENAKSI_EVIDENCE_S3_PREFIX), objects live under it in the bucket."""
+    import uuid
+
+    bucket = f"bukti-{uuid.uuid4().hex[:12]}"
+    client = s3_server.s3_client(s3_endpoint)
+    client.create_bucket(Bucket=bucket)
+    config = s3_server.s3_storage_config(s3_endpoint, bucket)
+    config["OPTIONS"]["location"] = "renaksi"
+    settings.STORAGES = {**settings.STORAGES, "evidence": config}
+    user = django_user_model.objects.create_user("andi")
+    with StoredFiles() as stored, transaction.atomic():
+        row = store_checked(checked("a.docx", samples.docx()), user, stored)
+    keys = [item["Key"] for item in client.list_objects_v2(Bucket=bucket)["Contents"]]
+    assert keys == [f"renaksi/{row.file.name}"]
+    head = client.head_object(Bucket=bucket, Key=keys[0])
+    assert head["ContentType"] == CONTENT_TYPES["docx"]

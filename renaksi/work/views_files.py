@@ -39,7 +39,7 @@ from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from renaksi.access.policy import (
     ADD_EVIDENCE,
@@ -144,7 +144,7 @@ def _headers(response: HttpResponse, csp: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
     evidence = _evidence(request, pk)
     refusal = _servable(request, evidence)
@@ -165,7 +165,7 @@ def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def evidence_preview(request: HttpRequest, pk: int) -> HttpResponse:
     evidence = _evidence(request, pk)
     refusal = _servable(request, evidence)
@@ -196,7 +196,7 @@ def evidence_preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def evidence_thumbnail(request: HttpRequest, pk: int) -> HttpResponse:
     evidence = _evidence(request, pk)
     refusal = _servable(request, evidence)
