@@ -440,3 +440,17 @@ def test_posts_for_every_persona(client, name, allowed):
     assert not unexpected
     if name == "decide":
         assert Review.objects.filter(reviewer__username="assessor").count() == 1
+
+
+def test_times_are_shown_in_the_units_time_zone(client, world):
+    import datetime
+
+    import time_machine
+
+    world.unit.time_zone = "Asia/Jayapura"
+    world.unit.save()
+    with time_machine.travel(datetime.datetime(2026, 3, 20, 1, 0, tzinfo=datetime.UTC)):
+        realisation = make(world, state="diajukan")
+    login(client, world, "assessor")
+    html = client.get(review_url(realisation)).content.decode()
+    assert "20 Maret 2026 10.00 WIT" in html
