@@ -454,3 +454,30 @@ def test_times_are_shown_in_the_units_time_zone(client, world):
     login(client, world, "assessor")
     html = client.get(review_url(realisation)).content.decode()
     assert "20 Maret 2026 10.00 WIT" in html
+
+
+def test_review_page_previews_pdf_in_a_frame_and_images_inline(client, world):
+    from .work_realisation_world import png_file
+
+    realisation = services.save_realisation(
+        world.users["implementer"],
+        world.period(),
+        data=good_data(),
+        expected_version=None,
+        files=[pdf_file("sk.pdf", b"p"), png_file("foto.png")],
+        links=[{"url": "https://example.test/video", "title": "Video"}],
+    )
+    pdf, png, link = Evidence.objects.order_by("pk")
+    login(client, world, "reader")
+    html = client.get(review_url(realisation)).content.decode()
+    pdf_preview = reverse("work:evidence_preview", kwargs={"pk": pdf.pk})
+    png_preview = reverse("work:evidence_preview", kwargs={"pk": png.pk})
+    assert f'<iframe class="rv-preview rv-preview--pdf" src="{pdf_preview}"' in html
+    assert f'<img class="rv-preview rv-preview--image" src="{png_preview}"' in html
+    assert reverse("work:evidence_download", kwargs={"pk": pdf.pk}) in html
+    assert reverse("work:evidence_preview", kwargs={"pk": link.pk}) not in html
+    assert 'href="https://example.test/video" rel="noopener noreferrer nofollow"' in html
+    # The frame's own response is sandboxed and framable by Renaksi only.
+    response = client.get(pdf_preview)
+    assert "sandbox" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
