@@ -40,6 +40,8 @@ PAGES = [
     ("my work, nothing assigned", "plans:my_work", "", "bulan={month}", VIEWER),
     ("my work, PIC with work", "plans:my_work", "", "bulan={month}", PIC_USER),
     ("plan page (Bengkayang)", "plans:detail", "plan", "", VIEWER),
+    # The same with the cache emptied before every request: the decree and Lampiran rendered.
+    ("plan page, nothing cached", "plans:detail", "plan", "", VIEWER),
 ]
 
 

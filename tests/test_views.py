@@ -5,6 +5,7 @@ from html.parser import HTMLParser
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -524,6 +525,8 @@ def test_detail_query_count_is_constant(
     client.force_login(national_viewer)
     with CaptureQueriesContext(connection) as small:
         client.get(reverse("plans:detail", args=[plan.pk]))
+    with CaptureQueriesContext(connection) as small_cached:  # decree and Lampiran cached
+        client.get(reverse("plans:detail", args=[plan.pk]))
 
     big_tree = [
         (
@@ -551,9 +554,13 @@ def test_detail_query_count_is_constant(
     with django_assert_max_num_queries(10):
         response = client.get(reverse("plans:detail", args=[big.pk]))
     assert len(response.context["rows"]) == 8 * 4 * 4
+    with CaptureQueriesContext(connection) as large_cached:
+        client.get(reverse("plans:detail", args=[big.pk]))
+    cache.clear()
     with CaptureQueriesContext(connection) as large:
         client.get(reverse("plans:detail", args=[big.pk]))
     assert len(large) == len(small)
+    assert len(large_cached) == len(small_cached) < len(small)
 
 
 # ---------------------------------------------------------------- confirming a finding

@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -14,6 +15,30 @@ from .models import (
     SubActivity,
 )
 from .services import PlanError, confirm_finding
+
+
+class TouchesPlan:
+    """A row of a plan's tree changed here changes its plan's ``updated_at`` too, as the
+    editor's services do: the plan list's counts and the plan page's cached sections are
+    kept under it (renaksi/plans/counts.py, fragments.py). ``plan_path``: the plan's id."""
+
+    plan_path = "plan_id"
+
+    def _touch_plans(self, queryset) -> None:
+        plan_ids = list(queryset.values_list(self.plan_path, flat=True).distinct())
+        ActionPlan.objects.filter(pk__in=plan_ids).update(updated_at=timezone.now())
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        self._touch_plans(type(obj)._default_manager.filter(pk=obj.pk))
+
+    def delete_model(self, request, obj) -> None:
+        self._touch_plans(type(obj)._default_manager.filter(pk=obj.pk))
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        self._touch_plans(queryset)
+        super().delete_queryset(request, queryset)
 
 
 @admin.register(ChangeArea)
@@ -81,7 +106,7 @@ class ActionPlanAdmin(admin.ModelAdmin):
 
 
 @admin.register(PlanArea)
-class PlanAreaAdmin(admin.ModelAdmin):
+class PlanAreaAdmin(TouchesPlan, admin.ModelAdmin):
     list_display = ["__str__", "plan", "change_area", "inferred", "source_line"]
     list_filter = ["inferred", "change_area", "plan__year"]
     search_fields = ["name", "plan__unit__name", "plan__unit__code"]
@@ -90,7 +115,8 @@ class PlanAreaAdmin(admin.ModelAdmin):
 
 
 @admin.register(Activity)
-class ActivityAdmin(admin.ModelAdmin):
+class ActivityAdmin(TouchesPlan, admin.ModelAdmin):
+    plan_path = "area__plan_id"
     list_display = ["__str__", "area", "plan", "position", "source_line"]
     list_filter = ["area__change_area", "area__plan__year"]
     search_fields = ["name", "area__name", "area__plan__unit__name"]
@@ -103,7 +129,8 @@ class ActivityAdmin(admin.ModelAdmin):
 
 
 @admin.register(SubActivity)
-class SubActivityAdmin(admin.ModelAdmin):
+class SubActivityAdmin(TouchesPlan, admin.ModelAdmin):
+    plan_path = "activity__area__plan_id"
     list_display = ["__str__", "activity", "schedule_months", "plan", "source_line"]
     list_filter = ["activity__area__change_area", "activity__area__plan__year"]
     search_fields = ["name", "activity__name", "activity__area__plan__unit__name"]
@@ -124,7 +151,8 @@ class SubActivityAdmin(admin.ModelAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(TouchesPlan, admin.ModelAdmin):
+    plan_path = "sub_activity__activity__area__plan_id"
     list_display = ["text", "label", "sub_activity", "kind", "target_value", "unit_of_measure"]
     list_filter = ["kind", "sub_activity__activity__area__plan__year"]
     search_fields = ["text", "sub_activity__name", "sub_activity__activity__area__plan__unit__name"]

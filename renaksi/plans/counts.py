@@ -6,9 +6,13 @@ also changes its plan row (the editor raises ``version`` and ``updated_at``, an 
 the plan, creating or copying makes a new plan), so a changed plan is counted afresh and an
 unchanged one is not counted again. A page whose plans are not all cached costs one more
 query: the four levels, grouped by plan, read through the covering indexes along the tree.
+A page of plans shown again costs one cache look-up: its counts are also kept together, under
+a key made of every plan's key.
 """
 
 from __future__ import annotations
+
+import hashlib
 
 from django.core.cache import cache
 from django.db.models import Count, IntegerField, Value
@@ -46,19 +50,35 @@ def count_trees(plan_ids: list[int]) -> dict[int, tuple[int, int, int, int]]:
     return {plan_id: tuple(values) for plan_id, values in counts.items()}
 
 
+def page_cache_key(keys: list[str]) -> str:
+    """One key for the counts of a whole page of plans: it changes when any plan's key does."""
+    digest = hashlib.sha256("\n".join(keys).encode()).hexdigest()[:32]
+    return f"plan-tree-counts-page:{digest}"
+
+
 def attach_tree_counts(plans) -> list:
-    """Set ``area_count`` … ``indicator_count`` on each of ``plans``; returns them as a list."""
+    """Set ``area_count`` … ``indicator_count`` on each of ``plans``; returns them as a list.
+
+    The counts of the whole list are read with one cache look-up when the same plans, each
+    unchanged, were counted together before (a list page shown again); otherwise each plan's
+    counts are looked up under its own key and the plans missing are counted."""
     plans = list(plans)
     if not plans:
         return plans
-    keys = {plan.pk: cache_key(plan) for plan in plans}
-    cached = cache.get_many(list(keys.values()))
-    missing = [plan.pk for plan in plans if keys[plan.pk] not in cached]
-    if missing:
-        fresh = count_trees(missing)
-        cache.set_many({keys[pk]: fresh[pk] for pk in missing}, timeout=CACHE_SECONDS)
-        cached.update({keys[pk]: fresh[pk] for pk in missing})
-    for plan in plans:
-        for (attribute, _model, _path), value in zip(LEVELS, cached[keys[plan.pk]], strict=True):
+    keys = [cache_key(plan) for plan in plans]
+    page_key = page_cache_key(keys)
+    counts = cache.get(page_key)
+    if counts is None:
+        cached = cache.get_many(keys)
+        missing = [plan.pk for plan, key in zip(plans, keys, strict=True) if key not in cached]
+        if missing:
+            fresh = count_trees(missing)
+            fresh_by_key = {cache_key(plan): fresh[plan.pk] for plan in plans if plan.pk in fresh}
+            cache.set_many(fresh_by_key, timeout=CACHE_SECONDS)
+            cached.update(fresh_by_key)
+        counts = [cached[key] for key in keys]
+        cache.set(page_key, counts, timeout=CACHE_SECONDS)
+    for plan, values in zip(plans, counts, strict=True):
+        for (attribute, _model, _path), value in zip(LEVELS, values, strict=True):
             setattr(plan, attribute, value)
     return plans

@@ -67,10 +67,10 @@ def period_names(schedule_kind: str) -> list[str]:
     return [str(MONTHS[month]) for month in range(1, 13)]
 
 
-def load_plan_tree(plan: ActionPlan) -> ActionPlan:
-    """Fetch the whole tree and the findings of ``plan`` in a fixed number of queries."""
-    prefetch_related_objects(
-        [plan],
+def load_plan_tree(plan: ActionPlan, *, findings: bool = True) -> ActionPlan:
+    """Fetch the whole tree and the findings of ``plan`` in a fixed number of queries
+    (the tree only with ``findings=False``)."""
+    lookups = [
         Prefetch(
             "areas",
             queryset=PlanArea.objects.select_related("change_area").order_by("number", "id"),
@@ -84,12 +84,17 @@ def load_plan_tree(plan: ActionPlan) -> ActionPlan:
             "areas__activities__sub_activities__indicators",
             queryset=Indicator.objects.order_by("position", "id"),
         ),
-        Prefetch(
-            "findings",
-            queryset=ImportFinding.objects.select_related("confirmed_by").order_by("line", "id"),
-        ),
-    )
+    ]
+    if findings:
+        lookups.append(Prefetch("findings", queryset=plan_findings()))
+    prefetch_related_objects([plan], *lookups)
     return plan
+
+
+def plan_findings(plan: ActionPlan | None = None):
+    """The findings of ``plan`` (of every plan without one) in the page's order."""
+    findings = ImportFinding.objects.select_related("confirmed_by").order_by("line", "id")
+    return findings if plan is None else findings.filter(plan=plan)
 
 
 @dataclass

@@ -1,3 +1,5 @@
+from html import escape
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -5,6 +7,7 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -34,6 +37,8 @@ from .forms import GrantRoleForm, InviteForm, UnitSearchForm
 from .models import Unit
 
 UNITS_PER_PAGE = 50
+# A unit id that no URL prefix holds: reversed once per page, then replaced by each unit's id.
+_PK_SLOT = "987654321"
 
 
 @login_required
@@ -59,7 +64,32 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     for unit in page.object_list:
         unit.child_count = child_counts.get(unit.pk, 0)
         unit.level_label = levels.get(unit.level, unit.level)
-    return render(request, "units/unit_list.html", {"form": form, "page": page})
+    return render(
+        request,
+        "units/unit_list.html",
+        {"form": form, "page": page, "rows": unit_rows(page.object_list)},
+    )
+
+
+def unit_rows(units: list[Unit]) -> SafeString:
+    """The unit list's table rows, one string per unit: with 50 rows of six cells, the
+    template's tags were most of the page's time. Labels translated and escaped once per page
+    (``html.escape``, as Django's ``escape`` but cheaper per call), each value escaped."""
+    code_l, unit_l, level_l = escape(_("Kode")), escape(_("Satuan kerja")), escape(_("Tingkat"))
+    parent_l, zone_l = escape(_("Induk")), escape(_("Zona waktu"))
+    children_l = escape(_("Satker di bawahnya"))
+    before, after = reverse("units:detail", args=[_PK_SLOT]).split(_PK_SLOT)
+    rows = [
+        f'<tr><td data-label="{code_l}">{escape(unit.code)}</td>'
+        f'<th scope="row" data-label="{unit_l}"><a href="{before}{unit.pk}{after}">'
+        f"{escape(unit.name)}</a></th>"
+        f'<td data-label="{level_l}">{escape(unit.level_label)}</td>'
+        f'<td data-label="{parent_l}">{escape(getattr(unit.parent, "name", "") or "–")}</td>'
+        f'<td data-label="{zone_l}">{escape(unit.zone_abbreviation)}</td>'
+        f'<td class="num" data-label="{children_l}">{unit.child_count:d}</td></tr>\n'
+        for unit in units
+    ]
+    return mark_safe("".join(rows))  # noqa: S308 (every value escaped into its row)
 
 
 def _unit_for(request: HttpRequest, pk: int, perm: str | None = None):
