@@ -251,6 +251,17 @@ def test_idempotent_on_the_units_day_with_a_frozen_clock(world):
     assert [m.to for m in mail.outbox] == [["implementer5@example.test"]]
 
 
+def test_returned_work_says_so(world):
+    realise(period_of(world, "6107", 5, 1), "dikembalikan")
+    send_reminders(on=day("2022-03-01"))
+    message = next(m for m in mail.outbox if m.to == ["implementer5@example.test"])
+    (january,) = [line for line in message.body.splitlines() if "5 Februari 2022" in line]
+    assert "dikembalikan untuk diperbaiki" in january
+    (february,) = [line for line in message.body.splitlines() if "5 Maret 2022" in line]
+    assert "dikembalikan" not in february
+    assert "dikembalikan untuk diperbaiki" in message.alternatives[0][0]
+
+
 def test_a_new_item_later_the_same_day_goes_out_alone(world):
     with time_machine.travel(datetime.datetime(2022, 2, 10, 1, 0, tzinfo=UTC), tick=False):
         send_reminders()

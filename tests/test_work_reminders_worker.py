@@ -113,3 +113,15 @@ def test_the_tasks_backend_is_chosen_by_the_environment():
     wrong = tasks_setting(RENAKSI_TASKS="celery")
     assert wrong.returncode != 0
     assert "RENAKSI_TASKS must be one of immediate, database, not 'celery'" in wrong.stderr
+
+
+def test_bin_worker_explains_itself():
+    result = subprocess.run(  # noqa: S603 (our own script)
+        [str(ROOT / "bin" / "worker"), "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0
+    assert "bin/worker --batch" in result.stdout
+    assert "RENAKSI_TASKS=database" in result.stdout
