@@ -1,5 +1,8 @@
 """The realisation form and the assessor's review page (renaksi/work/views_realisation.py)."""
 
+import os
+from pathlib import Path
+
 import pytest
 from django.urls import reverse
 
@@ -481,3 +484,51 @@ def test_review_page_previews_pdf_in_a_frame_and_images_inline(client, world):
     response = client.get(pdf_preview)
     assert "sandbox" in response["Content-Security-Policy"]
     assert response["X-Frame-Options"] == "SAMEORIGIN"
+
+
+def test_every_step_shows_in_the_plan_history_and_the_sub_activity_history(client, world):
+    users = world.users
+    realisation = services.save_realisation(
+        users["implementer"],
+        world.period(),
+        data=good_data(status="dalam_proses", progress="30"),
+        expected_version=None,
+        files=[pdf_file("notulen.pdf", b"n1")],
+    )
+    old = realisation.evidence.get()
+    realisation = services.save_realisation(
+        users["implementer"],
+        world.period(),
+        data=good_data(status="selesai", progress="100"),
+        expected_version=realisation.version,
+        files=[pdf_file("notulen-2.pdf", b"n2")],
+        evidence_meta={"file:0": {"replaces": old.pk, "title": "Notulen revisi"}},
+    )
+    realisation = services.submit(users["implementer"], realisation)
+    realisation = services.return_(users["assessor"], realisation, "Lengkapi foto.")
+    realisation = services.submit(users["implementer"], realisation)
+    services.verify(users["assessor"], realisation, "Lengkap.")
+    labels = [
+        "Realisasi dicatat",
+        "Bukti dukung ditambahkan",
+        "Bukti dukung diganti",
+        "Realisasi diajukan untuk diverifikasi",
+        "Realisasi dikembalikan untuk diperbaiki",
+        "Realisasi diverifikasi",
+    ]
+    login(client, world, "reader")
+    plan_history = client.get(reverse("plans:history", args=[world.plan.pk])).content.decode()
+    sub_history = client.get(
+        reverse("work:sub_activity_history", kwargs={"plan": world.plan.pk, "sub": world.sub.pk})
+    ).content.decode()
+    for label in labels:
+        assert label in plan_history, label
+        assert label in sub_history, label
+    assert "Lengkapi foto." in plan_history
+    assert "Selesai" in plan_history  # the status after, in words
+    assert "Notulen revisi" in sub_history and "Menggantikan" in sub_history
+    assert "Capaian indikator" not in plan_history  # no value changed in these saves
+    assert "Jenis bukti dukung" in sub_history  # keys in words, not codes
+    assert "evidence_kind" not in sub_history and "review_id" not in sub_history
+    if os.environ.get("RENAKSI_DUMP_HISTORY"):
+        Path(os.environ["RENAKSI_DUMP_HISTORY"]).write_text(sub_history)

@@ -98,9 +98,9 @@ def test_first_save_creates_the_realisation_with_values_and_history(world):
     assert entry.plan_id == world.plan.pk
     assert entry.object_id == str(realisation.pk)
     assert entry.data["after"]["status"] == "dalam_proses"
-    assert entry.data["after"]["values"] == {
-        str(world.percent.pk): "62.50",
-        str(world.count.pk): "2.00",
+    assert entry.data["after"]["indicator_values"] == {
+        "Persentase pegawai tersosialisasi": "62,5",
+        "Jumlah kegiatan sosialisasi": "2",
     }
 
 
@@ -125,8 +125,8 @@ def test_an_unchanged_save_writes_no_history_entry_and_keeps_the_version(world):
     changed = save(world, version=first.version, data=good_data(values={world.percent.pk: "51"}))
     assert changed.version == first.version + 1
     entry = LogEntry.objects.filter(action="work.realisation_saved").latest("pk")
-    assert entry.data["before"] == {"values": {str(world.percent.pk): "50.00"}}
-    assert entry.data["after"] == {"values": {str(world.percent.pk): "51.00"}}
+    assert entry.data["before"] == {"indicator_values": {world.percent.text: "50"}}
+    assert entry.data["after"] == {"indicator_values": {world.percent.text: "51"}}
 
 
 def test_an_evidence_only_save_needs_evidence(world):
@@ -405,7 +405,7 @@ def test_replacing_evidence_keeps_the_old_version(world):
     assert Evidence.objects.count() == 2 and EvidenceFile.objects.count() == 2
     assert len(stored_names()) >= 2  # both files kept
     entry = LogEntry.objects.get(action="work.evidence_replaced")
-    assert entry.data["replaced"] == old.pk
+    assert entry.data["replaced_id"] == old.pk
     # The replaced one cannot be replaced again.
     with pytest.raises(ValidationError):
         save(

@@ -182,9 +182,7 @@ def test_return_needs_a_comment_and_a_refused_item_needs_its_own(world):
     assert notes == [(first.pk, False)]  # an accepted item without a comment keeps no note
     entry = LogEntry.objects.get(action="work.realisation_returned")
     assert entry.data["comment"] == "Perbaiki daftar hadir."
-    assert entry.data["evidence_notes"] == {
-        str(first.pk): {"accepted": False, "comment": "Tidak terbaca."}
-    }
+    assert entry.data["evidence_notes"] == {first.title: "tidak diterima — Tidak terbaca."}
 
 
 def test_verify_refuses_a_refused_item_and_notes_of_foreign_evidence(world):

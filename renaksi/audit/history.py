@@ -94,6 +94,19 @@ KEY_LABELS = {
     "format": gettext_lazy("format"),
     "year": gettext_lazy("tahun"),
     "source": gettext_lazy("sumber"),
+    # Realisations and evidence (renaksi/work/realisations.py).
+    "indicator_values": gettext_lazy("capaian indikator"),
+    "title": gettext_lazy("judul"),
+    "evidence_kind": gettext_lazy("jenis bukti dukung"),
+    "as_of": gettext_lazy("tanggal dokumen"),
+    "original_name": gettext_lazy("nama berkas"),
+    "url": gettext_lazy("tautan"),
+    "file_sha256": gettext_lazy("SHA-256 berkas"),
+    "indicator_texts": gettext_lazy("indikator yang dibuktikan"),
+    "replaced_title": gettext_lazy("menggantikan"),
+    "comment": gettext_lazy("catatan"),
+    "evidence_notes": gettext_lazy("catatan per bukti dukung"),
+    "period_label": gettext_lazy("periode"),
 }
 COUNT_LABELS = {
     "areas": gettext_lazy("area"),
@@ -111,7 +124,9 @@ DIRECTION_LABELS = {
     "down": pgettext_lazy("move", "ke bawah"),
 }
 # Keys shown nowhere: ids of related rows the text already names.
-HIDDEN_KEYS = frozenset({"row", "parent"})
+HIDDEN_KEYS = frozenset(
+    {"row", "parent", "evidence_id", "review_id", "replaced_id", "indicator_ids"}
+)
 # The longest text shown for one value.
 VALUE_LIMIT = 600
 
@@ -405,9 +420,11 @@ def _field(model, name: str):
     if model is None:
         return None
     try:
-        return model._meta.get_field(name)
+        found = model._meta.get_field(name)
     except Exception:  # FieldDoesNotExist, or a key that is no field
         return None
+    # A reverse relation (a key named like a related_name) is no field of the model's own.
+    return found if getattr(found, "concrete", False) else None
 
 
 def _is_user_field(model, name: str) -> bool:

@@ -348,10 +348,13 @@ def save_realisation(
         after_values = _value_map(realisation)
         after = _snapshot(realisation)
         changes_before = {k: v for k, v in before.items() if after.get(k) != v}
-        changes_after = {k: v for k, v in after.items() if before.get(k) != v or not before}
+        if before:
+            changes_after = {k: v for k, v in after.items() if before.get(k) != v}
+        else:  # created: what was filled in
+            changes_after = {k: v for k, v in after.items() if v not in ("", None, False)}
         if before_values != after_values:
-            changes_before["values"] = before_values
-            changes_after["values"] = after_values
+            changes_before["indicator_values"] = _value_texts(before_values, indicators)
+            changes_after["indicator_values"] = _value_texts(after_values, indicators)
         if current is None or changes_after:
             record(
                 user,
@@ -433,6 +436,19 @@ def _value_map(realisation: Realisation) -> dict[str, str]:
     }
 
 
+def _value_texts(values: dict[str, str], indicators: list[Indicator]) -> dict[str, str]:
+    """The values as the history shows them: by indicator text, numbers the Indonesian way."""
+    names = {str(indicator.pk): indicator.text[:120] for indicator in indicators}
+    return {
+        names.get(key, key): _number_text(decimal.Decimal(value)) for key, value in values.items()
+    }
+
+
+def _number_text(value: decimal.Decimal) -> str:
+    text = f"{value.normalize():f}"
+    return text.replace(".", ",")
+
+
 def _write_values(realisation: Realisation, values: dict[int, decimal.Decimal | None]) -> None:
     existing = {
         row.indicator_id: row for row in IndicatorValue.objects.filter(realisation=realisation)
@@ -485,15 +501,23 @@ def _add_evidence(user, realisation, new: _NewEvidence, file_services, stored, n
     if new.staged is not None:
         # The staging row only pointed at the stored file; the file stays.
         StagedUpload.objects.filter(pk=new.staged.pk).delete()
+    # Ids for programs (hidden in the history), texts for people.
     data = {
-        "evidence": evidence.pk,
+        "evidence_id": evidence.pk,
+        "indicator_ids": new.indicator_ids,
         "title": evidence.title,
-        "evidence_kind": evidence.kind,
+        "evidence_kind": str(evidence.get_kind_display()),
         "as_of": evidence.as_of,
         "original_name": original_name,
         "url": new.url,
-        "sha256": stored_file.sha256 if stored_file is not None else "",
-        "indicators": new.indicator_ids,
+        "file_sha256": stored_file.sha256 if stored_file is not None else "",
+        "indicator_texts": list(
+            Indicator.objects.filter(pk__in=new.indicator_ids)
+            .order_by("position")
+            .values_list("text", flat=True)
+        )
+        if new.indicator_ids
+        else [],
     }
     if new.replaces is not None:
         updated = Evidence.objects.filter(pk=new.replaces.pk, is_current=True).update(
@@ -506,7 +530,7 @@ def _add_evidence(user, realisation, new: _NewEvidence, file_services, stored, n
             "work.evidence_replaced",
             plan=realisation.plan,
             obj=realisation,
-            replaced=new.replaces.pk,
+            replaced_id=new.replaces.pk,
             replaced_title=new.replaces.title,
             **data,
         )
@@ -621,6 +645,12 @@ def _schedule_kind(period: SchedulePeriod) -> str:
     if period.agent_action_id:
         return ActionPlan.Schedule.MONTH
     return period.plan.schedule_kind
+
+
+def _period_name(number: int, kind: str) -> str:
+    if kind == ActionPlan.Schedule.QUARTER:
+        return f"TW {['I', 'II', 'III', 'IV'][number - 1]}"
+    return month_name(number)
 
 
 def month_name(month: int) -> str:
@@ -919,7 +949,8 @@ def record_unscheduled(
             "work.unscheduled_recorded",
             plan=plan,
             obj=realisation,
-            after={"period": number, "outside_plan": True},
+            after={"outside_plan": True},
+            period_label=_period_name(number, kind),
         )
     return periods_qs().get(pk=created.pk)
 
@@ -1244,10 +1275,20 @@ def _transition(
                 EvidenceReview(review=row, evidence_id=pk, accepted=accepted, comment=text)
                 for pk, (accepted, text) in sorted(notes.items())
             )
-            data = {"review": row.pk, "comment": comment}
+            data = {"review_id": row.pk, "comment": comment}
             if notes:
+                titles = dict(
+                    Evidence.objects.filter(pk__in=list(notes)).values_list("pk", "title")
+                )
                 data["evidence_notes"] = {
-                    str(pk): {"accepted": accepted, "comment": text}
+                    titles.get(pk, str(pk)): " — ".join(
+                        part
+                        for part in (
+                            str(_("diterima") if accepted else _("tidak diterima")),
+                            text,
+                        )
+                        if part
+                    )
                     for pk, (accepted, text) in sorted(notes.items())
                 }
         record(
