@@ -183,6 +183,18 @@ def todays(moment: datetime.datetime | None = None, on: datetime.date | None = N
     return {zone: moment.astimezone(ZoneInfo(zone)).date() for zone, _label in TIME_ZONES}
 
 
+PERIOD_FIELDS = (
+    "plan",
+    "unit",
+    "year",
+    "sub_activity",
+    "agent_action",
+    "period",
+    "planned",
+    "due_on",
+)
+
+
 def _candidate_periods(days: dict, unit_ids) -> list[SchedulePeriod]:
     """Open periods that may be due or overdue for someone, and every period waiting for
     verification, with what the e-mail shows (one query)."""
@@ -202,6 +214,24 @@ def _candidate_periods(days: dict, unit_ids) -> list[SchedulePeriod]:
         "sub_activity__activity__area",
         "agent_action__agent_plan",
         "realisation",
+    )
+    # Only what the rules and the e-mail read: a national run loads tens of thousands of rows,
+    # and a plan's decree texts (JSON) would cost more than everything else together.
+    periods = periods.only(
+        *PERIOD_FIELDS,
+        "plan__schedule_kind",
+        "plan__unit__code",
+        "plan__unit__name",
+        "plan__unit__time_zone",
+        "sub_activity__name",
+        "sub_activity__number",
+        "sub_activity__pic_id",
+        "sub_activity__activity__number",
+        "sub_activity__activity__pic_id",
+        "sub_activity__activity__area__number",
+        "agent_action__title",
+        "agent_action__agent_plan__agent_id",
+        "realisation__state",
     )
     if unit_ids is not None:
         periods = periods.filter(unit_id__in=sorted(unit_ids))
