@@ -321,3 +321,22 @@ def test_pdfs_and_images_get_a_thumbnail(name):
 def test_office_files_get_no_thumbnail(name):
     build, _type = ALLOWED[name]
     assert make_thumbnail(validate_upload(samples.upload(name, build()))) is None
+
+
+def test_harmless_bytes_after_a_photo_are_dropped_not_refused():
+    """Phones append data after a JPEG's end (motion photos): not an attack, and the
+    re-encoding drops it."""
+    photo = samples.jpeg_with_gps((64, 48), 1)
+    data = photo + b"\x00\x00\x00\x18ftypmp42" + bytes(range(256)) * 4
+    checked = validate_upload(samples.upload("gerak.jpg", data))
+    assert checked.file_type == "jpeg" and b"ftypmp42" not in checked.data
+    assert files._jpeg_trailer(data) == data[len(photo) :]
+
+
+def test_progressive_jpeg_trailer_is_found():
+    with Image.open(io.BytesIO(samples.jpeg_with_gps((64, 48), 1))) as image:
+        out = io.BytesIO()
+        image.save(out, "JPEG", progressive=True)
+    data = out.getvalue()
+    assert files._jpeg_trailer(data + b"<script>") == b"<script>"
+    assert "poliglot" in refusal("p.jpg", data + b"<script>alert(1)</script>")

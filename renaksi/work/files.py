@@ -602,7 +602,7 @@ def _downscaled(image, side: int):
         return image
     scale = side / max(width, height)
     size = (max(1, round(width * scale)), max(1, round(height * scale)))
-    return image.resize(size, Image.Resampling.LANCZOS, reducing_gap=2.0)
+    return image.resize(size, Image.Resampling.BICUBIC, reducing_gap=2.0)
 
 
 def _encode_clean(image, kind: str) -> bytes:
@@ -617,7 +617,7 @@ def _encode_clean(image, kind: str) -> bytes:
     if kind == "jpeg":
         if image.mode not in ("RGB", "L"):
             image = image.convert("RGB")
-        image.save(output, "JPEG", quality=85, optimize=True, **extra)
+        image.save(output, "JPEG", quality=85, **extra)
     else:
         if image.mode not in ("RGB", "RGBA", "L", "LA", "P", "1", "I;16", "I"):
             image = image.convert("RGBA")
@@ -656,10 +656,15 @@ def _jpeg_trailer(data: bytes) -> bytes:
         (length,) = struct.unpack(">H", data[position + 2 : position + 4])
         position += 2 + length
         if marker == 0xDA:  # start of scan: entropy-coded data up to the next marker
-            while position + 1 < size:
-                if data[position] == 0xFF and data[position + 1] not in (0x00, *range(0xD0, 0xD8)):
-                    break
-                position += 1
+            while True:
+                position = data.find(b"\xff", position)
+                if position < 0 or position + 1 >= size:
+                    return b""
+                following = data[position + 1]
+                if following == 0x00 or 0xD0 <= following <= 0xD7 or following == 0xFF:
+                    position += 1 if following == 0xFF else 2
+                    continue
+                break
     return b""
 
 
