@@ -379,3 +379,21 @@ def test_a_twice_returned_report_shows_the_latest_comment(client, world, frozen)
     client.force_login(implementer)
     (item,) = client.get(reverse("plans:my_work")).context["lists"].returned
     assert item.return_comment == "Komentar terbaru."
+
+
+def test_a_value_named_like_a_reverse_relation_is_shown_not_a_500(client, world, frozen):
+    """A realisation's audit data may carry keys such as "evidence" (the item's id), which
+    are also the names of the realisation's reverse relations: shown as plain values."""
+    plan, implementer = world.plans["6107"], world.users["implementer5"]
+    realisation = realise(period(world, "6107", 5, 4), by=implementer)
+    record(implementer, "work.evidence_added", plan=plan, obj=realisation, evidence=7, values=2)
+    client.force_login(world.users["national_viewer"])
+    sub = world.subs[("6107", 5)]
+    for url in (
+        reverse("work:sub_activity_history", kwargs={"plan": plan.pk, "sub": sub.pk}),
+        reverse("plans:history", args=[plan.pk]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "Bukti dukung ditambahkan" in response.content.decode()
+
