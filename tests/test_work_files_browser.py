@@ -112,4 +112,12 @@ def test_upload_widget(live_server, browser, tmp_path, width):
     answer = page.inner_text("body")
     assert answer == f"staged={','.join(staged)};files=;narrative=Rapat sudah dilaksanakan."
     assert not [p for p in problems if "Content Security Policy" in p or "Refused" in p]
+
+    # 5. Without a target period the plain input stays and posts its file with the form.
+    page.goto(f"{base}/demo-unggah/0/")
+    assert page.locator(".upload-zone").count() == 0
+    page.set_input_files("input[type=file]", [str(good)])
+    page.click("main button[type=submit]")
+    page.wait_for_load_state()
+    assert page.inner_text("body") == "staged=;files=notulen rapat.pdf;narrative="
     context.close()

@@ -8,7 +8,8 @@
 // each stored file adds <input type="hidden" name="staged" value="<id>"> to the form. The
 // form is not sent while an upload is still running.
 //
-// The period: data-upload-period on the input, else the form's field named "period".
+// The period: data-upload-period on the input, else the form's field named "period";
+// with neither, the input is left as it is.
 // Texts follow the page's language (<html lang>): Indonesian, or English.
 (function () {
   "use strict";
@@ -72,6 +73,9 @@
   function enhance(input) {
     var form = input.form;
     if (!form || input.dataset.uploadReady) return;
+    // Without a target period the staging endpoint cannot take the files: leave the
+    // plain input, which posts them with the form.
+    if (!input.dataset.uploadPeriod && !form.querySelector("[name=period]")) return;
     input.dataset.uploadReady = "1";
     var url = input.dataset.uploadStage;
     var maxBytes = parseInt(input.dataset.uploadMaxBytes || "0", 10);
