@@ -340,3 +340,13 @@ def test_progressive_jpeg_trailer_is_found():
     data = out.getvalue()
     assert files._jpeg_trailer(data + b"<script>") == b"<script>"
     assert "poliglot" in refusal("p.jpg", data + b"<script>alert(1)</script>")
+
+
+def test_printer_settings_parts_of_ordinary_office_files_are_accepted():
+    """Excel and Word write printerSettings1.bin into ordinary files; an OLE object is not."""
+    data = samples.rezip(
+        samples.xlsx(), add={"xl/printerSettings/printerSettings1.bin": b"\0" * 200}
+    )
+    assert validate_upload(samples.upload("cetak.xlsx", data)).file_type == "xlsx"
+    data = samples.rezip(samples.docx(), add={"word/embeddings/oleObject1.bin": b"\xd0\xcf" * 9})
+    assert "makro atau kode" in refusal("ole.docx", data)

@@ -434,6 +434,8 @@ MACRO_PART = re.compile(
     r"vbs|ps1|bat|cmd|scr|hta|lnk)$",
     re.I,
 )
+# Binary parts Word and Excel write into ordinary files: the printer's settings (DEVMODE).
+HARMLESS_PART = re.compile(r"^(word|xl)/printerSettings/printerSettings\d+\.bin$", re.I)
 _CT_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 
 
@@ -449,7 +451,7 @@ def _check_ooxml(data: bytes) -> str:
         if "[Content_Types].xml" not in names:
             raise _Refused(_("arsip ZIP biasa, bukan dokumen Word (DOCX) atau Excel (XLSX)."))
         for name in names:
-            if MACRO_PART.search(name):
+            if MACRO_PART.search(name) and not HARMLESS_PART.match(name):
                 raise _Refused(_office_active_reason(name))
         content_types = _read_entry(archive, "[Content_Types].xml", 2 * MB)
         if re.search(rb"<!(DOCTYPE|ENTITY)", content_types, re.I):
