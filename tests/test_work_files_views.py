@@ -308,3 +308,23 @@ def test_staging_refuses_get_and_anonymous(client, world):
 def test_the_change_agent_may_stage_for_the_unit(client, world):
     client.force_login(world.users["agent"])
     assert stage(client, period_of(world.subs[("6107", 1)], 3)).status_code == 201
+
+
+def test_staging_for_a_change_agents_action(client, world, django_assert_max_num_queries):
+    from renaksi.work.models import ChangeAgentAction, ChangeAgentPlan, SchedulePeriod
+    from renaksi.work.periods import sync_agent_periods
+
+    agent = world.users["agent"]
+    agent_plan = ChangeAgentPlan.objects.create(plan=world.plans["6107"], agent=agent)
+    action = ChangeAgentAction.objects.create(
+        agent_plan=agent_plan, position=1, title="Inovasi layanan", schedule=0b100
+    )
+    sync_agent_periods(agent_plan)
+    period = SchedulePeriod.objects.get(agent_action=action, period=3)
+    client.force_login(world.users["implementer5"])
+    assert stage(client, period).status_code == 403  # not their action
+    client.force_login(agent)
+    with django_assert_max_num_queries(20):
+        response = stage(client, period)
+    assert response.status_code == 201
+    assert StagedUpload.objects.get().user == agent
