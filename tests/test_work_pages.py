@@ -397,3 +397,26 @@ def test_a_value_named_like_a_reverse_relation_is_shown_not_a_500(client, world,
         assert response.status_code == 200, url
         assert "Bukti dukung ditambahkan" in response.content.decode()
 
+
+def test_a_change_agent_sees_their_own_actions(client, world, frozen):
+    from renaksi.work.models import ChangeAgentAction, ChangeAgentPlan
+    from renaksi.work.periods import sync_agent_periods
+
+    agent = world.users["agent"]
+    agent_plan = ChangeAgentPlan.objects.create(plan=world.plans["6107"], agent=agent)
+    ChangeAgentAction.objects.create(
+        agent_plan=agent_plan, position=1, title="Sosialisasi budaya kerja", schedule=0b10000
+    )
+    sync_agent_periods(agent_plan)
+    client.force_login(agent)
+    lists = client.get(reverse("plans:my_work")).context["lists"]
+    assert [(item.name, item.period.period) for item in lists.due] == [
+        ("Sosialisasi budaya kerja", 5)
+    ]
+    # The month view shows it in the agents' section, waiting on the agent.
+    client.force_login(world.users["steering"])
+    board_ = client.get(
+        reverse("work:month", kwargs={"plan": world.plans["6107"].pk, "month": 5})
+    ).context["board"]
+    (item,) = [item for item in board_.items if item.period.agent_action_id]
+    assert item.responsible == item.waits_on == ["agent"]
