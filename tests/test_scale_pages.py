@@ -256,3 +256,19 @@ def test_cached_counts_follow_a_reimport(client, settings, tmp_path):
     imported = _true_counts(plan)
     assert imported != generated  # the decree's 73 sub-activities, not the generated ones
     assert _shown_counts(client, plan) == imported
+
+
+def test_list_rows_built_in_python_escape_what_they_show(client):
+    """The plan list's and unit list's rows are built in the views: every value escaped."""
+    generate_national(years=1, first_year=YEAR, unit_codes=["6107"])
+    plan = ActionPlan.objects.get()
+    Unit.objects.filter(pk=plan.unit_id).update(name='KPU <b>Uji</b> & "Satu"')
+    ActionPlan.objects.filter(pk=plan.pk).update(decree_number="7/<i>PL</i>")
+    client.force_login(User.objects.get(username="pembaca-kpuri"))
+    plans = client.get(reverse("plans:list")).content.decode()
+    assert "KPU &lt;b&gt;Uji&lt;/b&gt; &amp; &quot;Satu&quot;" in plans
+    assert "Nomor 7/&lt;i&gt;PL&lt;/i&gt;" in plans
+    assert "<b>Uji</b>" not in plans and "<i>PL</i>" not in plans
+    units = client.get(reverse("units:list") + "?q=6107").content.decode()
+    assert "KPU &lt;b&gt;Uji&lt;/b&gt; &amp; &quot;Satu&quot;" in units
+    assert "<b>Uji</b>" not in units

@@ -10,16 +10,20 @@ what waits on them. A fixed number of queries whatever the number of plans and p
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 from renaksi.access.policy import grants_for, realisations_to_verify, sub_activities_assigned_to
 
-from .lampiran import period_headers, period_names
+from .lampiran import MONTH_ABBREVIATIONS, QUARTER_ABBREVIATIONS, period_names
 from .models import ActionPlan, Indicator, SubActivity
 
 _MONTH = re.compile(r"^(20\d\d)-(0[1-9]|1[0-2])$")
@@ -67,14 +71,26 @@ def my_work(user, year: int, month: int) -> list[PlanWork]:
         current = (
             (month - 1) // 3 if plan.schedule_kind == ActionPlan.Schedule.QUARTER else month - 1
         )
-        sub.period_chips = [
-            (label, scheduled, index == current)
-            for index, (label, scheduled) in enumerate(
-                zip(period_headers(plan), sub.periods(plan.schedule_kind), strict=True)
-            )
-        ]
+        sub.period_chips = period_chips(
+            get_language() or "", plan.schedule_kind, sub.periods(plan.schedule_kind), current
+        )
         (work.due if due else work.not_due).append(sub)
     return list(by_plan.values())
+
+
+@functools.lru_cache(maxsize=1024)
+def period_chips(
+    language: str, schedule_kind: str, periods: tuple[bool, ...], current: int
+) -> SafeString:
+    """A sub-activity's chips, one per month or quarter (the chosen month's marked), built
+    once per language and pattern: the template's loop over 12 chips a row was most of the
+    page's rendering."""
+    labels = QUARTER_ABBREVIATIONS if schedule_kind == ActionPlan.Schedule.QUARTER else None
+    chips = []
+    for index, (label, due) in enumerate(zip(labels or MONTH_ABBREVIATIONS, periods, strict=True)):
+        classes = "month-chip" + (" is-due" if due else "") + (" is-current" * (index == current))
+        chips.append(format_html('<span class="{}">{}</span>', classes, str(label)))
+    return mark_safe("".join(chips))  # noqa: S308 (each chip built by format_html)
 
 
 def years_with_work(user) -> list[int]:
