@@ -94,12 +94,27 @@ def plan_fields(plan: ActionPlan, names=PLAN_FIELDS) -> dict:
 
 
 def reimport(plan: ActionPlan, data: bytes, filename: str) -> ActionPlan:
-    """Delete ``plan`` and import ``data`` for its unit: the plan the export gives."""
+    """Delete ``plan`` (with the year's work recorded on it, which protects it) and import
+    ``data`` for its unit: the plan the export gives."""
     unit = plan.unit
+    delete_work(plan)
     plan.delete()
     result = import_decree(data, unit=unit, filename=filename)
     assert result.status == "created"
     return ActionPlan.objects.select_related("unit").get(pk=result.plan.pk)
+
+
+def delete_work(plan: ActionPlan) -> None:
+    """Delete what the year's work recorded on ``plan`` (seed_demo records some), children
+    first: the models protect it against a delete, as they should against a user."""
+    from renaksi.work.models import ChangeAgentPlan, Evidence, EvidenceReview, Realisation, Review
+
+    EvidenceReview.objects.filter(review__realisation__plan=plan).delete()
+    Review.objects.filter(realisation__plan=plan).delete()
+    Evidence.objects.filter(plan=plan).update(replaces=None)
+    Evidence.objects.filter(plan=plan).delete()
+    Realisation.objects.filter(plan=plan).delete()
+    ChangeAgentPlan.objects.filter(plan=plan).delete()
 
 
 def differences(expected, got, path: str = "") -> list[str]:

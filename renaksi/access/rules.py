@@ -95,9 +95,7 @@ def owns_agent_plan(user, agent_plan) -> bool:
     if agent_plan is None:
         return False
     grants = grants_for(user)
-    return agent_plan.agent_id == user.pk and grants.is_change_agent(
-        *_unit_and_year_of(agent_plan)
-    )
+    return agent_plan.agent_id == user.pk and grants.is_change_agent(*_unit_and_year_of(agent_plan))
 
 
 @rules.predicate
