@@ -227,6 +227,8 @@ def test_month_view_states_counts_and_responsible(client, world, frozen):
     assert "Menunggu siapa" in html and "<details" in html and " open>" in html
     # The table: the assessor has one to verify.
     assert board_.waiting_on == [("assessor", 0, 0, 1)]
+    assert board_.waiting_on_nobody == (1, 0, 0)  # area 1's late period: no one named
+    assert "Belum ada penanggung jawab" in html
     # The PIC is responsible too, and what is late waits on them.
     sub = world.subs[("6107", 1)]
     sub.pic = assessor

@@ -161,6 +161,8 @@ class MonthBoard:
     total: int
     # (person, to report, to revise, to verify), people with anything waiting on them.
     waiting_on: list[tuple[str, int, int, int]]
+    # (to report, to revise, to verify) of periods with no one named to do it, or None.
+    waiting_on_nobody: tuple[int, int, int] | None = None
 
     @property
     def items(self) -> list[MonthItem]:
@@ -209,6 +211,7 @@ def month_board(plan: ActionPlan, month: int, today: datetime.date) -> MonthBoar
     agents = AreaGroup(str(_("Rencana aksi agen perubahan")))
     counts: Counter[str] = Counter()
     people: dict[str, list[int]] = {}
+    nobody = [0, 0, 0]  # waiting on no one: no PIC, no implementer (or no assessor)
     for period in periods:
         state = period_state(period, today)
         counts[state] += 1
@@ -222,6 +225,8 @@ def month_board(plan: ActionPlan, month: int, today: datetime.date) -> MonthBoar
         column = 2 if state == WAITING else (1 if state == RETURNED else 0)
         for name in waits_on:
             people.setdefault(name, [0, 0, 0])[column] += 1
+        if not waits_on and (state in TO_REPORT or state in (RETURNED, WAITING)):
+            nobody[column] += 1
         if period.agent_action_id:
             action = period.agent_action
             item = MonthItem(
@@ -261,4 +266,5 @@ def month_board(plan: ActionPlan, month: int, today: datetime.date) -> MonthBoar
             ((name, *columns) for name, columns in people.items()),
             key=lambda row: (-(row[1] + row[2] + row[3]), row[0]),
         ),
+        waiting_on_nobody=tuple(nobody) if any(nobody) else None,
     )
