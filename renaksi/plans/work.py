@@ -202,8 +202,13 @@ def work_items(user, year: int, month: int, today: datetime.date) -> WorkLists:
     last_return = Review.objects.filter(
         realisation__period=OuterRef("pk"), verdict=Review.Verdict.RETURNED
     ).order_by("-created_at", "-id")
+    # Only the units the person belongs to (a PIC reports only while they do; implementers and
+    # change agents are team members): the (unit, year, period) index then narrows the periods
+    # before the "mine" test, instead of a scan of every period of the year. pk 0 never exists:
+    # the query runs for a person with no unit too, so the count is the same for everyone.
+    own_units = sorted(grants.role_units | grants.member_units) or [0]
     periods = (
-        SchedulePeriod.objects.filter(mine, year=year)
+        SchedulePeriod.objects.filter(mine, year=year, unit_id__in=own_units)
         .filter(this_month | late | under_review)
         .select_related(
             "plan__unit",
