@@ -82,6 +82,10 @@ def test_report_and_return_in_the_browser(live_server, browser, evidence_folder,
     # The plain file input (the staging widget takes over when its script is there).
     if page.locator("input[type=file][name=files]").count():
         page.set_input_files("input[type=file][name=files]", str(sample))
+    # With the staging widget on, the file goes up on its own first (the form is not sent
+    # while an upload runs); it is then a hidden "staged" field of the form.
+    if page.locator(".upload-zone").count():
+        page.wait_for_selector("input[type=hidden][name=staged]", state="attached")
     page.select_option("select[name=evidence_kind]", "daftar_hadir")
     page.click("form.rf-form button[type=submit]")
     page.wait_for_load_state()
