@@ -5,8 +5,9 @@
 // With it: a drop zone around the input; each chosen or dropped file is sent on its own
 // (one XHR per file, POST to the staging URL with the target period) with a progress bar;
 // a failed upload keeps its file and gets a retry button, the form keeps everything typed;
-// each stored file adds <input type="hidden" name="staged" value="<id>"> to the form. The
-// form is not sent while an upload is still running.
+// each stored file adds <input type="hidden" name="staged" value="<id>"> to the form. Saved
+// while an upload runs, the form waits and is sent when the uploads have arrived; it is not
+// sent while a failed upload is left (retry or cancel it).
 //
 // The period: data-upload-period on the input, else the form's field named "period";
 // with neither, the input is left as it is.
@@ -29,7 +30,7 @@
       retry: "Coba lagi",
       remove: "Batalkan",
       removeLabel: "Batalkan berkas %s",
-      pending: "Tunggu sampai semua berkas selesai diunggah, lalu simpan lagi.",
+      pending: "Menunggu unggahan selesai; formulir disimpan sesudahnya.",
       failedLeft: "Ada berkas yang gagal diunggah: coba lagi atau batalkan berkas itu.",
       tooBig: "Berkas %s terlalu besar.",
     },
@@ -44,7 +45,7 @@
       retry: "Try again",
       remove: "Cancel",
       removeLabel: "Cancel file %s",
-      pending: "Wait until every file has been uploaded, then save again.",
+      pending: "Waiting for the uploads; the form is saved after them.",
       failedLeft: "A file failed to upload: try again or cancel that file.",
       tooBig: "File %s is too big.",
     },
@@ -213,11 +214,14 @@
       xhr.send(data);
     }
 
+    var settled = function () {};
+
     function summary() {
       var failed = uploads.some(function (u) {
         return u.status === "failed";
       });
-      status.textContent = failed ? T.failedLeft : "";
+      status.textContent = failed ? T.failedLeft : waitingSubmit ? T.pending : "";
+      settled();
     }
 
     function take(files) {
@@ -246,16 +250,42 @@
     zone.addEventListener("drop", function (event) {
       if (event.dataTransfer && event.dataTransfer.files) take(event.dataTransfer.files);
     });
-    form.addEventListener("submit", function (event) {
-      var busy = uploads.some(function (u) {
+    // Saving while a file is still on its way: the form waits and is sent by itself once
+    // every upload has arrived; a failed upload stops that and says so.
+    var waitingSubmit = null;
+    function busy() {
+      return uploads.some(function (u) {
         return u.status === "sending" || u.status === "waiting";
       });
-      var failed = uploads.some(function (u) {
+    }
+    function failedAny() {
+      return uploads.some(function (u) {
         return u.status === "failed";
       });
-      if (busy || failed) {
+    }
+    settled = function () {
+      if (!waitingSubmit || busy()) return;
+      var submitter = waitingSubmit.submitter;
+      waitingSubmit = null;
+      if (failedAny()) {
+        status.textContent = T.failedLeft;
+        return;
+      }
+      status.textContent = "";
+      if (form.requestSubmit) {
+        form.requestSubmit(submitter && submitter.form === form ? submitter : undefined);
+      } else {
+        form.submit();
+      }
+    };
+    form.addEventListener("submit", function (event) {
+      if (busy()) {
         event.preventDefault();
-        status.textContent = busy ? T.pending : T.failedLeft;
+        waitingSubmit = { submitter: event.submitter || null };
+        status.textContent = T.pending;
+      } else if (failedAny()) {
+        event.preventDefault();
+        status.textContent = T.failedLeft;
         status.focus();
       }
     });
