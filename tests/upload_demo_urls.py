@@ -1,6 +1,6 @@
 """A demo page for the upload widget (renaksi/static/work/upload.js), for the browser test
-only: Renaksi's routes plus a form with one file input (period 0: without a target period). Its POST answers with what the form
-carried (staged ids, plain files, the text typed)."""
+only: Renaksi's routes plus a form with one file input (period 0: without a target period).
+Its POST answers with what the form carried (staged ids, plain files, the text typed)."""
 
 from django.http import HttpResponse
 from django.template import engines
@@ -21,7 +21,8 @@ PAGE = """{% load static %}<!doctype html>
 <textarea id="id_narrative" name="narrative"></textarea></p>
 <div class="field"><label for="id_files">Berkas</label>
 <input type="file" name="files" id="id_files" multiple
- data-upload-stage="{% url 'work:upload_stage' %}"{% if period %} data-upload-period="{{ period }}"{% endif %}></div>
+ data-upload-stage="{% url 'work:upload_stage' %}"
+ {% if period %} data-upload-period="{{ period }}"{% endif %}></div>
 <p><button class="button button--primary" type="submit">Simpan</button></p>
 </form></main></body></html>"""
 
