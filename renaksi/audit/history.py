@@ -412,7 +412,7 @@ class _Formatter:
                 return "—"
         if timezone.is_naive(value):
             value = timezone.make_aware(value, datetime.UTC)
-        text = date_format(timezone.localtime(value, self.zone), "j F Y H.i")
+        text = date_format(timezone.localtime(value, self.zone), _("j F Y H.i"))
         return f"{text} {self.zone_label}" if self.zone_label else text
 
 

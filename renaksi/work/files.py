@@ -200,7 +200,7 @@ def validate_upload(uploaded_file) -> CheckedFile:
     if not safe_name:
         raise ValidationError(
             _(
-                "Nama berkas \u201c%(name)s\u201d tidak dapat dipakai: ganti nama berkas lalu "
+                "Nama berkas “%(name)s” tidak dapat dipakai: ganti nama berkas lalu "
                 "unggah lagi."
             )
             % {"name": display_name(raw_name) or "?"},
@@ -214,14 +214,14 @@ def validate_upload(uploaded_file) -> CheckedFile:
     data = _read_limited(uploaded_file, limit, shown)
     if not data:
         raise ValidationError(
-            _("Berkas \u201c%(name)s\u201d kosong (0 bita).") % {"name": shown},
+            _("Berkas “%(name)s” kosong (0 bita).") % {"name": shown},
             code="invalid_file",
         )
     try:
         return _check(data, safe_name)
     except _Refused as refusal:
         raise ValidationError(
-            _("Berkas \u201c%(name)s\u201d ditolak: %(reason)s")
+            _("Berkas “%(name)s” ditolak: %(reason)s")
             % {"name": shown, "reason": refusal.args[0]},
             code="invalid_file",
         ) from None
@@ -229,7 +229,7 @@ def validate_upload(uploaded_file) -> CheckedFile:
 
 def _too_big(shown: str, limit: int) -> ValidationError:
     return ValidationError(
-        _("Berkas \u201c%(name)s\u201d terlalu besar: paling besar %(limit)s.")
+        _("Berkas “%(name)s” terlalu besar: paling besar %(limit)s.")
         % {"name": shown, "limit": filesizeformat(limit).replace("\xa0", " ")},
         code="too_big",
     )
