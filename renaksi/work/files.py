@@ -199,10 +199,7 @@ def validate_upload(uploaded_file) -> CheckedFile:
     safe_name = sanitise_name(raw_name)
     if not safe_name:
         raise ValidationError(
-            _(
-                "Nama berkas “%(name)s” tidak dapat dipakai: ganti nama berkas lalu "
-                "unggah lagi."
-            )
+            _("Nama berkas “%(name)s” tidak dapat dipakai: ganti nama berkas lalu unggah lagi.")
             % {"name": display_name(raw_name) or "?"},
             code="invalid_name",
         )
@@ -221,8 +218,7 @@ def validate_upload(uploaded_file) -> CheckedFile:
         return _check(data, safe_name)
     except _Refused as refusal:
         raise ValidationError(
-            _("Berkas “%(name)s” ditolak: %(reason)s")
-            % {"name": shown, "reason": refusal.args[0]},
+            _("Berkas “%(name)s” ditolak: %(reason)s") % {"name": shown, "reason": refusal.args[0]},
             code="invalid_file",
         ) from None
 
