@@ -19,6 +19,32 @@ from django.test import Client as DjangoClient
 from django.test import RequestFactory
 
 
+def _serialise_live_server_on_sqlite() -> None:
+    """On SQLite the live server's request threads share the test database's one in-memory
+    connection; two requests at once (a review page and its preview frame) then misuse it
+    ("bad parameter or other API misuse"). Serve one live-server request at a time there.
+    Only the live server goes through WSGIHandler; Django's test Client does not."""
+    import threading
+
+    from django.conf import settings
+    from django.core.handlers.wsgi import WSGIHandler
+
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+        return
+    lock = threading.Lock()
+    handle = WSGIHandler.__call__
+
+    def serialised(self, environ, start_response):
+        with lock:
+            return handle(self, environ, start_response)
+
+    WSGIHandler.__call__ = serialised
+
+
+def pytest_configure(config):
+    _serialise_live_server_on_sqlite()
+
+
 def pytest_collection_modifyitems(config, items):
     """Tests marked ``postgresql`` (row locks across connections) run only on PostgreSQL:
     the SQLite run deselects them, named in the summary; bin/test's PostgreSQL run runs them.
