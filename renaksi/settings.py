@@ -117,6 +117,10 @@ INSTALLED_APPS = [
     "renaksi.audit",
     "renaksi.exports",
     "renaksi.work",
+    "renaksi.monitoring",
+    "renaksi.evaluation",
+    "renaksi.submissions",
+    "renaksi.reports",
 ]
 
 MIDDLEWARE = [
@@ -270,6 +274,9 @@ RENAKSI_EVIDENCE_STAGE_LIMIT = envint("RENAKSI_EVIDENCE_STAGE_LIMIT", "120", min
 RENAKSI_EVIDENCE_STAGE_LIMIT_MINUTES = envint(
     "RENAKSI_EVIDENCE_STAGE_LIMIT_MINUTES", "60", minimum=1
 )
+# A quarter's package (renaksi/submissions) is due this many days after the quarter ends,
+# unless KPU RI set a date for that year and quarter (SubmissionDeadline).
+RENAKSI_SUBMISSION_DUE_DAYS = envint("RENAKSI_SUBMISSION_DUE_DAYS", "15", minimum=0)
 
 # Uploaded decrees are small text files; refuse anything unreasonable early.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

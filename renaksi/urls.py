@@ -11,6 +11,10 @@ urlpatterns = [
     path("", include("renaksi.importer.urls")),
     path("", include("renaksi.exports.urls")),
     path("", include("renaksi.work.urls")),
+    path("", include("renaksi.monitoring.urls")),
+    path("", include("renaksi.evaluation.urls")),
+    path("", include("renaksi.submissions.urls")),
+    path("", include("renaksi.reports.urls")),
 ]
 
 # The error pages in the site's layout (renaksi/core/views.py).

@@ -26,10 +26,12 @@ READ = {
     "province_reviewer": KALBAR,
     "other_regency": frozenset({"6101"}),
     "national_viewer": ALL,
+    "national_reviewer": ALL,
+    "national_admin": frozenset({"00"}),
     "superuser": ALL,
 }
 # Who changes a unit's plan, team and users: its administrator.
-MANAGE = {"unit_admin": BENGKAYANG, "superuser": ALL}
+MANAGE = {"unit_admin": BENGKAYANG, "national_admin": frozenset({"00"}), "superuser": ALL}
 APPROVE = {"steering": BENGKAYANG, "superuser": ALL}
 SIGNED_IN = {persona: ALL for persona in PERSONAS if persona != "anonymous"}
 

@@ -11,7 +11,7 @@ from .matrix_common import ALL, MANAGE, Row, plan_url
 ROWS: dict[str, Row] = {
     "plans:create_start": Row(
         path=lambda world, code: reverse("plans:create_start"),
-        allowed={"unit_admin": ALL, "superuser": ALL},
+        allowed={"unit_admin": ALL, "national_admin": ALL, "superuser": ALL},
     ),
     "plans:create": Row(
         path=lambda world, code: reverse("plans:create", args=[world.units[code].pk]),

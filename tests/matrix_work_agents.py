@@ -15,7 +15,12 @@ from .matrix_common import ALL, BENGKAYANG, READ, Row, plan_url
 from .permission_world import World
 
 # The agent of the plan (Bengkayang's agent persona), the unit's administrator.
-MANAGE_AGENT = {"agent": BENGKAYANG, "unit_admin": BENGKAYANG, "superuser": ALL}
+MANAGE_AGENT = {
+    "agent": BENGKAYANG,
+    "unit_admin": BENGKAYANG,
+    "national_admin": frozenset({"00"}),
+    "superuser": ALL,
+}
 
 
 def target(world: World, code: str) -> ChangeAgentPlan:

@@ -45,6 +45,8 @@ PERSONAS = [
     "province_reviewer",
     "other_regency",
     "national_viewer",
+    "national_reviewer",
+    "national_admin",
     "superuser",
 ]
 PASSWORD = "persona-rahasia-1"
@@ -124,6 +126,8 @@ def build_world() -> World:
         ("unit_admin", "6107", UnitRole.Role.ADMIN),
         ("province_reviewer", "61", UnitRole.Role.REVIEWER),
         ("national_viewer", "00", UnitRole.Role.VIEWER),
+        ("national_reviewer", "00", UnitRole.Role.REVIEWER),
+        ("national_admin", "00", UnitRole.Role.ADMIN),
     ]:
         UnitRole.objects.create(user=user(name), unit=world.units[code], role=role)
     world.users["superuser"] = User.objects.create_superuser(

@@ -11,8 +11,12 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from .matrix_common import MANAGE, NONE, READ, Row, plan_link, plan_url
 from .matrix_creation import ROWS as CREATION_ROWS
 from .matrix_editor import ROWS as EDITOR_ROWS
+from .matrix_evaluation import ROWS as EVALUATION_ROWS
 from .matrix_exports import ROWS as EXPORT_ROWS
 from .matrix_importer import ROWS as IMPORTER_ROWS
+from .matrix_monitoring import ROWS as MONITORING_ROWS
+from .matrix_reports import ROWS as REPORT_ROWS
+from .matrix_submissions import ROWS as SUBMISSION_ROWS
 from .matrix_teams import ROWS as TEAM_ROWS
 from .matrix_units import ROWS as UNIT_ROWS
 from .matrix_work_agents import ROWS as WORK_AGENT_ROWS
@@ -55,6 +59,10 @@ MATRIX: dict[str, Row] = {
     **WORK_REMINDER_ROWS,
     **WORK_REALISATION_ROWS,
     **WORK_FILE_ROWS,
+    **MONITORING_ROWS,
+    **EVALUATION_ROWS,
+    **SUBMISSION_ROWS,
+    **REPORT_ROWS,
 }
 
 # Views outside the matrix, each with the reason and the test that covers it.

@@ -44,6 +44,23 @@ ADD_EVIDENCE = "plans.add_evidence"  # obj: SubActivity or ChangeAgentAction
 VERIFY_REALISATION = "work.verify_realisation"
 VIEW_EVIDENCE = "work.view_evidence"  # obj: Evidence (or Realisation): who may read the unit
 MANAGE_AGENT_PLAN = "work.change_changeagentplan"  # obj: ChangeAgentPlan: its agent, the admin
+# Quarterly monitoring (renaksi/monitoring). obj: a plan, QuarterReport or FollowUp (unit_id,
+# year): the unit's administrator and its Tim Pengarah write the narrative and follow-ups; a
+# follow-up's owner also updates its progress (UPDATE_FOLLOW_UP).
+EDIT_MONITORING = "monitoring.change_quarterreport"
+UPDATE_FOLLOW_UP = "monitoring.change_followup"
+# Evaluation (renaksi/evaluation). obj: an Assessment (unit_id, year, unit.parent_id).
+FILL_ASSESSMENT = "evaluation.change_assessment"  # the unit's own answers (tier self)
+SCORE_AS_UNIT_ASSESSOR = "evaluation.score_unit_assessor"  # the unit's Tim Asesor
+SCORE_AS_PROVINCE = "evaluation.score_province"  # a reviewer of the unit's KPU Provinsi
+SCORE_AS_NATIONAL = "evaluation.score_national"  # a reviewer at KPU RI
+MANAGE_FRAMEWORK = "evaluation.change_framework"  # no obj: a national administrator
+# The submission chain (renaksi/submissions). SUBMIT_PERIOD obj: a plan or Submission (the
+# unit's administrator); DECIDE_SUBMISSION obj: a Submission (a reviewer of its at_unit);
+# REOPEN_SUBMISSION obj: a Submission (a reviewer of its at_unit or of any unit above it).
+SUBMIT_PERIOD = "submissions.add_submission"
+DECIDE_SUBMISSION = "submissions.decide_submission"
+REOPEN_SUBMISSION = "submissions.reopen_submission"
 VIEW_TEAM = "teams.view_reformteam"
 CHANGE_TEAM = "teams.change_reformteam"
 
@@ -60,6 +77,8 @@ class Grants:
     read_units: frozenset[int] = frozenset()
     review_all_below: frozenset[int] = frozenset()  # reviewer at KPU RI: reviews all below
     review_units: frozenset[int] = frozenset()
+    review_roots: frozenset[int] = frozenset()  # units where the user holds the reviewer role
+    national_admin: bool = False  # administrator of a KPU RI (pusat) unit
     admin_units: frozenset[int] = frozenset()
     role_units: frozenset[int] = frozenset()  # any role held in the unit itself
     steering: frozenset[tuple[int, int]] = frozenset()
@@ -86,6 +105,13 @@ class Grants:
         if self.superuser or unit_id in self.review_units:
             return True
         return bool(self.review_all_below) and unit_id not in self.review_all_below
+
+    def reviews_at(self, unit_id: int) -> bool:
+        """A reviewer in that very unit (the level a submission waits at), or a superuser."""
+        return self.active and (self.superuser or unit_id in self.review_roots)
+
+    def can_manage_frameworks(self) -> bool:
+        return self.active and (self.superuser or self.national_admin)
 
     def can_manage_unit(self, unit_id: int) -> bool:
         return self.active and (self.superuser or unit_id in self.admin_units)
@@ -211,11 +237,16 @@ def _role_sets(rows: list[tuple[int, str, str]]) -> dict[str, Any]:
     review_provinces: set[int] = set()
     admin_units: set[int] = set()
     role_units: set[int] = set()
+    review_roots: set[int] = set()
+    national_admin = False
     for unit_id, level, role in rows:
         role_units.add(unit_id)
         if role == UnitRole.Role.ADMIN:
             admin_units.add(unit_id)
+            national_admin = national_admin or level == Unit.Level.PUSAT
             continue
+        if role == UnitRole.Role.REVIEWER:
+            review_roots.add(unit_id)
         read_roots.add(unit_id)
         if level == Unit.Level.PUSAT:
             read_all = True
@@ -239,6 +270,8 @@ def _role_sets(rows: list[tuple[int, str, str]]) -> dict[str, Any]:
         "read_units": frozenset(read_units),
         "review_all_below": frozenset(review_all_below),
         "review_units": frozenset(review_units),
+        "review_roots": frozenset(review_roots),
+        "national_admin": national_admin,
         "admin_units": frozenset(admin_units),
         "role_units": frozenset(role_units),
     }
@@ -302,6 +335,47 @@ def schedule_periods_visible_to(user) -> QuerySet:
     from renaksi.work.models import SchedulePeriod
 
     return _restrict(SchedulePeriod.objects.all(), user, "unit_id")
+
+
+def quarter_reports_visible_to(user) -> QuerySet:
+    """Quarterly monitoring narratives (renaksi/monitoring) of the units the user may read."""
+    from renaksi.monitoring.models import QuarterReport
+
+    return _restrict(QuarterReport.objects.all(), user, "unit_id")
+
+
+def follow_ups_visible_to(user) -> QuerySet:
+    """Follow-up actions (renaksi/monitoring) of the units the user may read."""
+    from renaksi.monitoring.models import FollowUp
+
+    return _restrict(FollowUp.objects.all(), user, "unit_id")
+
+
+def assessments_visible_to(user) -> QuerySet:
+    """LKE self-assessments (renaksi/evaluation) of the units the user may read."""
+    from renaksi.evaluation.models import Assessment
+
+    return _restrict(Assessment.objects.all(), user, "unit_id")
+
+
+def submissions_visible_to(user) -> QuerySet:
+    """Quarterly submissions (renaksi/submissions) of the units the user may read."""
+    from renaksi.submissions.models import Submission
+
+    return _restrict(Submission.objects.all(), user, "unit_id")
+
+
+def submissions_waiting_for(user) -> QuerySet:
+    """Sent submissions waiting at a unit where the user is a reviewer (all for a superuser)."""
+    from renaksi.submissions.models import Submission
+
+    grants = grants_for(user)
+    waiting = Submission.objects.filter(state=Submission.State.SUBMITTED)
+    if grants.superuser:
+        return waiting
+    if not grants.active or not grants.review_roots:
+        return waiting.none()
+    return waiting.filter(at_unit_id__in=sorted(grants.review_roots))
 
 
 def sub_activities_assigned_to(user) -> QuerySet:

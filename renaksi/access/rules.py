@@ -108,6 +108,87 @@ def is_change_agent(user, sub) -> bool:
     return sub is not None and grants_for(user).is_change_agent(*_unit_and_year_of(sub))
 
 
+@rules.predicate
+def manages_or_steers(user, obj) -> bool:
+    """The unit's administrator or its Tim Pengarah for the year (plan, QuarterReport,
+    FollowUp, Assessment: anything with unit_id and year)."""
+    if obj is None:
+        return False
+    grants = grants_for(user)
+    unit_id, year = _unit_and_year_of(obj)
+    return grants.can_manage_unit(unit_id) or grants.is_steering(unit_id, year)
+
+
+@rules.predicate
+def owns_follow_up(user, follow_up) -> bool:
+    """The follow-up's owner, while they still belong to its unit."""
+    if follow_up is None or not user.is_authenticated:
+        return False
+    return follow_up.owner_id == user.pk and grants_for(user).belongs_to_unit(follow_up.unit_id)
+
+
+@rules.predicate
+def fills_assessment(user, assessment) -> bool:
+    """The unit's administrator, its Tim Pengarah, or any of its Tim Pelaksana for the year."""
+    if assessment is None:
+        return False
+    grants = grants_for(user)
+    unit_id, year = assessment.unit_id, assessment.year
+    if grants.superuser or grants.can_manage_unit(unit_id) or grants.is_steering(unit_id, year):
+        return True
+    return any(u == unit_id and y == year for u, y, _area in grants.implementer_areas)
+
+
+@rules.predicate
+def reviews_at_parent(user, assessment) -> bool:
+    """A reviewer in the KPU Provinsi directly above the assessed unit."""
+    if assessment is None:
+        return False
+    from renaksi.units.models import Unit
+
+    unit = assessment.unit
+    if unit.level != Unit.Level.KABUPATEN_KOTA or unit.parent_id is None:
+        return False
+    return grants_for(user).reviews_at(unit.parent_id)
+
+
+@rules.predicate
+def reviews_nationally(user, assessment) -> bool:
+    """A reviewer at KPU RI (review over every unit below it); not for KPU RI's own LKE."""
+    if assessment is None:
+        return False
+    grants = grants_for(user)
+    if grants.superuser:
+        return True
+    return bool(grants.review_all_below) and assessment.unit_id not in grants.review_all_below
+
+
+@rules.predicate
+def manages_frameworks(user) -> bool:
+    return grants_for(user).can_manage_frameworks()
+
+
+@rules.predicate
+def reviews_at_submission(user, submission) -> bool:
+    return submission is not None and grants_for(user).reviews_at(submission.at_unit_id)
+
+
+@rules.predicate
+def reviews_above_submission(user, submission) -> bool:
+    """A reviewer of the submission's current unit or of any unit above the submitting one."""
+    if submission is None:
+        return False
+    grants = grants_for(user)
+    if grants.reviews_at(submission.at_unit_id):
+        return True
+    unit = submission.unit
+    return (
+        unit.parent_id is not None
+        and (grants.reviews_at(unit.parent_id) or bool(grants.review_all_below))
+        and unit.pk not in grants.review_all_below
+    )
+
+
 rules.add_perm(policy.VIEW_UNIT, can_view_unit)
 rules.add_perm(policy.MANAGE_UNIT, can_manage_unit)
 rules.add_perm(policy.VIEW_PLAN, can_view_in_unit)
@@ -123,3 +204,13 @@ rules.add_perm(policy.VIEW_EVIDENCE, can_view_in_unit)
 rules.add_perm(policy.MANAGE_AGENT_PLAN, owns_agent_plan | can_manage_agent_plan_unit)
 rules.add_perm(policy.VIEW_TEAM, can_view_in_unit)
 rules.add_perm(policy.CHANGE_TEAM, can_manage_in_unit)
+rules.add_perm(policy.EDIT_MONITORING, manages_or_steers)
+rules.add_perm(policy.UPDATE_FOLLOW_UP, manages_or_steers | owns_follow_up)
+rules.add_perm(policy.FILL_ASSESSMENT, fills_assessment)
+rules.add_perm(policy.SCORE_AS_UNIT_ASSESSOR, is_assessor)
+rules.add_perm(policy.SCORE_AS_PROVINCE, reviews_at_parent)
+rules.add_perm(policy.SCORE_AS_NATIONAL, reviews_nationally)
+rules.add_perm(policy.MANAGE_FRAMEWORK, manages_frameworks)
+rules.add_perm(policy.SUBMIT_PERIOD, can_manage_in_unit)
+rules.add_perm(policy.DECIDE_SUBMISSION, reviews_at_submission)
+rules.add_perm(policy.REOPEN_SUBMISSION, reviews_above_submission)

@@ -105,6 +105,14 @@ class ActionPlan(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(28)],
         help_text=_("Tanggal pada bulan berikutnya, batas laporan realisasi tepat waktu."),
     )
+    # The months in which the plan is monitored and evaluated (renaksi/monitoring), a 12-bit
+    # mask like SubActivity.schedule: March, June, September and December by default
+    # (Bengkayang: March, June, September).
+    monitoring_months = models.PositiveSmallIntegerField(
+        _("bulan monitoring dan evaluasi"),
+        default=months_to_mask([3, 6, 9, 12]),
+        validators=[MaxValueValidator(ALL_MONTHS_MASK)],
+    )
 
     approved_by = models.ForeignKey(
         "auth.User",

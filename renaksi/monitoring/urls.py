@@ -1,0 +1,7 @@
+"""The pages of renaksi.monitoring, namespace ``monitoring``."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "monitoring"
+
+urlpatterns: list = []
