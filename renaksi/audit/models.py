@@ -66,6 +66,13 @@ ACTION_LABELS = {
     "work.upload_staged": _("Berkas bukti dukung diunggah, menunggu disimpan bersama laporan"),
     # The schedule as rows (renaksi/work/periods.py, command sync_periods).
     "work.periods_synced": _("Periode jadwal diselaraskan dengan jadwal sub kegiatan"),
+    # The submission chain (renaksi/submissions/services.py; part "submissions").
+    "submission.submitted": _("Laporan triwulan dikirim ke tingkat di atas"),
+    "submission.resubmitted": _("Laporan triwulan dikirim lagi setelah diperbaiki"),
+    "submission.forwarded": _("Laporan triwulan diterima KPU Provinsi dan diteruskan ke KPU RI"),
+    "submission.accepted": _("Laporan triwulan diterima KPU RI"),
+    "submission.returned": _("Laporan triwulan dikembalikan untuk diperbaiki"),
+    "submission.reopened": _("Laporan triwulan dibuka kembali"),
 }
 
 

@@ -42,6 +42,20 @@ def period_locked(plan, period: int) -> bool:
     return quarter_locked(plan.unit_id, plan.year, quarter)
 
 
+def schedule_period_quarter(period) -> int:
+    """The quarter of a ``work.SchedulePeriod`` (a change agent's action is always monthly)."""
+    quarterly = not period.agent_action_id and (
+        getattr(period.plan, "schedule_kind", "") == "quarter"
+    )
+    return period.period if quarterly else quarter_of_month(period.period)
+
+
+def schedule_period_locked(period) -> int | None:
+    """The locked quarter a ``work.SchedulePeriod`` falls in, or None (one query)."""
+    quarter = schedule_period_quarter(period)
+    return quarter if quarter_locked(period.unit_id, period.year, quarter) else None
+
+
 def lke_locked(unit_id: int, year: int) -> bool:
     return Submission.objects.filter(
         unit_id=unit_id, year=year, state=Submission.State.SUBMITTED

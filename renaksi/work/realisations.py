@@ -40,6 +40,10 @@ the person who submitted a realisation does not verify, return or reopen it. Eac
 its own ``Review`` row (with one ``EvidenceReview`` per evidence item commented on); only the
 evidence of a verified realisation counts as complete (``verified_evidence``).
 
+A period in a quarter whose quarterly package was sent up the chain (renaksi/submissions,
+``locks.py``) is locked: saving, recording work outside the schedule and every verification
+step refuse it with ``RealisationError`` until the package is returned or reopened.
+
 Every change writes the audit trail in the same transaction (``work.*`` action codes, the
 realisation as the entry's object, so the entries show in the plan's history and, filtered by
 the realisation's sub-activity, in the sub-activity's history).
@@ -68,6 +72,12 @@ from renaksi.access.policy import ADD_EVIDENCE, EDIT_REALISATION, VERIFY_REALISA
 from renaksi.audit.services import record
 from renaksi.core.validators import validate_single_line, validate_text
 from renaksi.plans.models import ActionPlan, Indicator, SubActivity
+from renaksi.submissions.locks import (
+    locked_message,
+    quarter_locked,
+    quarter_of_month,
+    schedule_period_locked,
+)
 
 from .models import (
     ChangeAgentAction,
@@ -322,6 +332,7 @@ def save_realisation(
         # The period row serialises the first save of a period; the realisation row every
         # later one.
         list(SchedulePeriod.objects.select_for_update().filter(pk=period.pk).order_by())
+        _refuse_locked_quarter(period)
         current = (
             Realisation.objects.select_for_update().filter(period_id=period.pk).order_by().first()
         )
@@ -917,6 +928,9 @@ def record_unscheduled(
         existing = SchedulePeriod.objects.filter(period=number, **lookup).first()
         if existing is not None:
             return periods_qs().get(pk=existing.pk)
+        quarter = number if kind == ActionPlan.Schedule.QUARTER else quarter_of_month(number)
+        if quarter_locked(plan.unit_id, plan.year, quarter):
+            raise RealisationError(locked_message(quarter))
         try:
             with transaction.atomic():
                 created = SchedulePeriod.objects.create(
@@ -1243,6 +1257,7 @@ def _transition(
         current = Realisation.objects.select_for_update().get(pk=realisation.pk)
         if current.state not in transition.sources:
             raise RealisationError(_state_message(transition, current.state, meanwhile=True))
+        _refuse_locked_quarter(realisation.period)
         if expected_version is not None and current.version != expected_version:
             raise RealisationConflict(_conflict_message(), current)
         if transition.not_by_submitter and _is_submitter(user, current):
@@ -1306,6 +1321,17 @@ def _transition(
     for name, value in values.items():
         setattr(realisation, name, value)
     return realisation
+
+
+# -- locks of the submission chain ----------------------------------------------------------------
+
+
+def _refuse_locked_quarter(period: SchedulePeriod) -> None:
+    """A period in a quarter whose package was sent (renaksi/submissions/locks.py) changes
+    only after the package is returned or reopened."""
+    quarter = schedule_period_locked(period)
+    if quarter is not None:
+        raise RealisationError(locked_message(quarter))
 
 
 # -- messages -----------------------------------------------------------------------------------
