@@ -198,11 +198,28 @@ def option_codes(node: TreeNode) -> tuple[str, ...]:
 
 
 def option_value(rules: FrameworkRules, node: TreeNode, code: str) -> Fraction:
+    """The item's own value for the option, else the framework's, else the default; a table
+    of the framework that gives only some options leaves the others on the defaults."""
     for option in node.options:
         if str(option["code"]).lower() == code and option.get("value") not in (None, ""):
             return Fraction(str(option["value"]))
-    table = rules.option_values.get(node.answer_type) or DEFAULT_OPTION_VALUES[node.answer_type]
-    return Fraction(str(table[code]))
+    for table in (
+        rules.option_values.get(node.answer_type) or {},
+        DEFAULT_OPTION_VALUES.get(node.answer_type) or {},
+    ):
+        value = table.get(code)
+        if value not in (None, ""):
+            return Fraction(str(value))
+    raise ScoringError(
+        node.code,
+        _("Butir %(code)s: pilihan “%(option)s” tidak memiliki nilai di kerangka ini.")
+        % {"code": node.code, "option": code},
+    )
+
+
+def _options_text(node: TreeNode) -> str:
+    """The item's options as a person writes them: "A, B, C, D" or "ya, tidak"."""
+    return ", ".join(c.upper() if len(c) == 1 else c for c in option_codes(node))
 
 
 def _round(rules: FrameworkRules, value: Fraction) -> Fraction:
@@ -230,7 +247,7 @@ def _count(node: TreeNode, counts: Mapping[str, Any], name: str) -> int:
         number = Decimal(str(raw).strip())
     except InvalidOperation:
         number = None
-    if number is None or number != number.to_integral_value():
+    if number is None or not number.is_finite() or number != number.to_integral_value():
         raise ScoringError(
             node.code,
             _("Butir %(code)s: jumlah “%(name)s” harus bilangan bulat, bukan “%(value)s”.")
@@ -262,11 +279,7 @@ def item_value(rules: FrameworkRules, node: TreeNode, answer: RawAnswer | None) 
             raise ScoringError(
                 node.code,
                 _("Butir %(code)s: jawaban “%(answer)s” bukan salah satu pilihan (%(options)s).")
-                % {
-                    "code": node.code,
-                    "answer": answer.option,
-                    "options": ", ".join(c.upper() if len(c) == 1 else c for c in codes),
-                },
+                % {"code": node.code, "answer": answer.option, "options": _options_text(node)},
             )
         return _round(rules, option_value(rules, node, code))
     if kind == AnswerType.PERCENT:
@@ -303,6 +316,12 @@ def item_value(rules: FrameworkRules, node: TreeNode, answer: RawAnswer | None) 
         if answer.number is None:
             return None
         top = NUMBER_SCALE[kind]
+        if not Decimal(answer.number).is_finite():
+            raise ScoringError(
+                node.code,
+                _("Butir %(code)s: “%(raw)s” bukan angka.")
+                % {"code": node.code, "raw": answer.number},
+            )
         number = Fraction(answer.number)
         if number < 0 or number > top:
             raise ScoringError(
@@ -333,13 +352,17 @@ def parse_answer(node: TreeNode, raw: Any) -> RawAnswer:
             raise ScoringError(
                 node.code,
                 _("Butir %(code)s: jawabannya sebuah pilihan (%(options)s), bukan “%(raw)s”.")
-                % {
-                    "code": node.code,
-                    "options": ", ".join(option_codes(node)),
-                    "raw": raw,
-                },
+                % {"code": node.code, "options": _options_text(node), "raw": raw},
             )
-        return RawAnswer(option=raw.strip().lower())
+        text = raw.strip()
+        if text and text.lower() not in option_codes(node):
+            # Refused here, with the answer as the person wrote it ("F", not "f").
+            raise ScoringError(
+                node.code,
+                _("Butir %(code)s: jawaban “%(answer)s” bukan salah satu pilihan (%(options)s).")
+                % {"code": node.code, "answer": text, "options": _options_text(node)},
+            )
+        return RawAnswer(option=text.lower())
     if kind == AnswerType.PERCENT:
         names = FORMULA_INPUTS[node.formula or Formula.RATIO]
         if not isinstance(raw, Mapping) or set(raw) - set(names):
@@ -361,12 +384,15 @@ def parse_answer(node: TreeNode, raw: Any) -> RawAnswer:
                 % {"code": node.code, "top": NUMBER_SCALE[kind]},
             )
         try:
-            return RawAnswer(number=Decimal(str(raw).strip().replace(",", ".")))
-        except InvalidOperation as exc:
+            number = Decimal(str(raw).strip().replace(",", "."))
+        except InvalidOperation:
+            number = None
+        if number is None or not number.is_finite():
             raise ScoringError(
                 node.code,
                 _("Butir %(code)s: “%(raw)s” bukan angka.") % {"code": node.code, "raw": raw},
-            ) from exc
+            )
+        return RawAnswer(number=number)
     raise ScoringError(
         node.code, _("Butir %(code)s tidak memiliki jenis jawaban.") % {"code": node.code}
     )
