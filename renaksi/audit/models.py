@@ -73,6 +73,12 @@ ACTION_LABELS = {
     "submission.accepted": _("Laporan triwulan diterima KPU RI"),
     "submission.returned": _("Laporan triwulan dikembalikan untuk diperbaiki"),
     "submission.reopened": _("Laporan triwulan dibuka kembali"),
+    # The self-assessment (LKE) and its review tiers (renaksi/evaluation/services.py).
+    "evaluation.assessment_started": _("Lembar kerja evaluasi (LKE) dimulai"),
+    "evaluation.answer_saved": _("Jawaban LKE disimpan"),
+    "evaluation.answer_fed": _("Jumlah butir LKE diisi dari indikator rencana aksi"),
+    "evaluation.link_added": _("Indikator ditautkan ke butir LKE"),
+    "evaluation.link_removed": _("Tautan indikator ke butir LKE dihapus"),
 }
 
 

@@ -355,6 +355,10 @@ class Answer(models.Model):
         blank=True,
         related_name="lke_answers",
     )
+    # Where counts came from when an indicator of the plan fed them (services.
+    # feed_from_indicators): {input: {"indicator_id", "indicator", "realisation_id",
+    # "period", "value"}}; a count typed by hand has no entry.
+    sources = models.JSONField(_("asal jumlah"), default=dict, blank=True)
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("dijawab oleh"),
