@@ -79,6 +79,12 @@ ACTION_LABELS = {
     "evaluation.answer_fed": _("Jumlah butir LKE diisi dari indikator rencana aksi"),
     "evaluation.link_added": _("Indikator ditautkan ke butir LKE"),
     "evaluation.link_removed": _("Tautan indikator ke butir LKE dihapus"),
+    # Quarterly monitoring (renaksi/monitoring/narrative.py; part "monitoring", issue #9).
+    "monitoring.report_saved": _("Laporan monitoring triwulan diubah"),
+    "monitoring.area_note_saved": _("Catatan monitoring area diubah"),
+    "monitoring.follow_up_added": _("Tindak lanjut monitoring ditambahkan"),
+    "monitoring.follow_up_updated": _("Tindak lanjut monitoring diperbarui"),
+    "monitoring.months_changed": _("Bulan monitoring dan evaluasi rencana aksi diubah"),
 }
 
 
