@@ -15,10 +15,10 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def world():
     world = build_world()
-    for name, code in [("province_admin", "61"), ("national_admin", "00")]:
-        user = User.objects.create_user(name, f"{name}@example.test", "x")
-        UnitRole.objects.create(user=user, unit=world.units[code], role=UnitRole.Role.ADMIN)
-        world.users[name] = user
+    # build_world already has national_admin (administrator of KPU RI, "00").
+    user = User.objects.create_user("province_admin", "province_admin@example.test", "x")
+    UnitRole.objects.create(user=user, unit=world.units["61"], role=UnitRole.Role.ADMIN)
+    world.users["province_admin"] = user
     world.users["someone"] = User.objects.create_user("someone", "someone@example.test", "x")
     return world
 
