@@ -151,7 +151,9 @@ def test_xlsx_answer_column_has_drop_down_lists_and_count_columns_whole_numbers(
     _, sheet = open_sheet(build_xlsx(framework))
     rows = rows_by_code(sheet)
     lists = {
-        dv.formula1: str(dv.sqref) for dv in sheet.data_validations.dataValidation if dv.type == "list"
+        dv.formula1: str(dv.sqref)
+        for dv in sheet.data_validations.dataValidation
+        if dv.type == "list"
     }
     assert set(lists) == {'"Ya,Tidak"', '"A,B,C"', '"A,B,C,D"', '"A,B,C,D,E"'}
     assert f"E{rows['A.1.iii.a']}" in lists['"A,B,C,D"'].split()
@@ -185,7 +187,7 @@ def test_xlsx_locks_all_but_the_inputs_hides_the_check_and_is_set_for_printing(f
 
 def test_formula_like_text_stays_text(framework):
     node = framework.nodes.get(code="A.1.ii.b")
-    node.title = "=HYPERLINK(\"http://contoh\")"
+    node.title = '=HYPERLINK("http://contoh")'
     node.save()
     _, sheet = open_sheet(build_xlsx(framework))
     cell = sheet[f"C{rows_by_code(sheet)['A.1.ii.b']}"]
@@ -367,8 +369,7 @@ def test_deleted_row_is_detected(framework):
     row = rows_by_code(sheet)["B.2.a"]  # the last row: nothing below moves
     sheet.delete_rows(row)
     assert problems_of(saved(workbook), framework) == [
-        f"Butir B.2.a (baris {row}) tidak ada di lembar kerja: baris dihapus atau kodenya "
-        "diubah."
+        f"Butir B.2.a (baris {row}) tidak ada di lembar kerja: baris dihapus atau kodenya diubah."
     ]
 
 
@@ -382,8 +383,9 @@ def test_inserted_row_is_detected(framework):
         f"Baris {row}, sel A{row}: baris tanpa kode butir diisi; baris tambahan tidak dapat "
         "diimpor (isi jawaban di baris butirnya)."
     )
-    assert f"Baris {row + 1}, sel A{row + 1}: kode “A.1.ii.b” seharusnya di baris {row}" in (
-        problems[1]
+    assert (
+        f"Baris {row + 1}, sel A{row + 1}: kode “A.1.ii.b” seharusnya di baris {row}"
+        in (problems[1])
     )
 
 
@@ -434,7 +436,9 @@ def test_worksheet_of_an_assessment_carries_its_answers(framework):
         assessment=assessment, item=items["A.2.i.a"], counts={"numerator": 3, "denominator": 4}
     )
     Answer.objects.create(assessment=assessment, item=items["B.1.a"], number="3.2500")
-    Answer.objects.create(assessment=assessment, item=items["A.1.i.a"], option="ya", tier="province")
+    Answer.objects.create(
+        assessment=assessment, item=items["A.1.i.a"], option="ya", tier="province"
+    )
     data = build_xlsx(framework, assessment=assessment)
     _, sheet = open_sheet(data)
     rows = rows_by_code(sheet)

@@ -85,6 +85,8 @@ ACTION_LABELS = {
     "monitoring.follow_up_added": _("Tindak lanjut monitoring ditambahkan"),
     "monitoring.follow_up_updated": _("Tindak lanjut monitoring diperbarui"),
     "monitoring.months_changed": _("Bulan monitoring dan evaluasi rencana aksi diubah"),
+    # The offline LKE worksheet (renaksi/evaluation/worksheet.py; part "lkecli", issue #9).
+    "evaluation.worksheet_imported": _("Lembar kerja LKE (XLSX) diimpor"),
 }
 
 

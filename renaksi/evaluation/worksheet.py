@@ -874,6 +874,14 @@ def import_worksheet(actor, assessment, data: bytes) -> ImportResult:
     items = {n.code: n for n in Node.objects.filter(framework=framework, kind=Node.Kind.ITEM)}
     saved, unchanged, problems = [], [], []
     with transaction.atomic():
+        # The assessment row first, as save_answer locks it (one lock order, no deadlock).
+        list(
+            type(assessment)
+            .objects.select_for_update()
+            .filter(pk=assessment.pk)
+            .order_by()
+            .values_list("pk", flat=True)
+        )
         versions = dict(
             Answer.objects.select_for_update()
             .filter(assessment=assessment, tier=Tier.SELF)
@@ -890,9 +898,17 @@ def import_worksheet(actor, assessment, data: bytes) -> ImportResult:
                     justification=filled.justifications.get(code, ""),
                     expected_version=versions.get(code),
                 )
+            except services.AnswerConflict as error:
+                problems.append(_at(filled.rows[code], ANSWER, error.message))
+                continue
             except ValidationError as error:
                 row = filled.rows[code]
-                for key, messages in error.message_dict.items():
+                given = (
+                    error.message_dict.items()
+                    if hasattr(error, "error_dict")
+                    else [("answer", error.messages)]
+                )
+                for key, messages in given:
                     column = NOTE if key == "justification" else ANSWER
                     problems.extend(_at(row, column, _without_code(m, code)) for m in messages)
                 continue
