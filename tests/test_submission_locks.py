@@ -11,6 +11,7 @@ from renaksi.audit.models import LogEntry
 from renaksi.plans.models import ActionPlan
 from renaksi.submissions import locks
 from renaksi.submissions import services as chain
+from renaksi.submissions.models import Submission
 from renaksi.work import realisations as work
 from renaksi.work.models import Realisation, SchedulePeriod
 
@@ -121,3 +122,18 @@ def test_quarterly_plans_and_change_agents(world):
 
 def _fields(period):
     return {"plan": period.plan, "unit_id": period.unit_id, "year": period.year}
+
+
+def test_the_snapshot_keeps_the_quarter_figures(world):
+    save(world, MARCH, status="selesai", progress="100")
+    sent = chain.submit(world.users["unit_admin"], world.plan, 1)
+    monitoring = sent.snapshot["monitoring"]
+    assert monitoring["available"] is True
+    assert monitoring["months"] == [1, 2, 3]
+    assert monitoring["total"]["scheduled"] == 1
+    assert monitoring["total"]["done"] == 1
+    assert [area["number"] for area in monitoring["areas"]] == [1]
+    assert len(monitoring["areas"][0]["indicators"]) == 2  # the measurable ones
+    # Later work does not change what was sent.
+    chain.decide(world.users["kalbar_reviewer"], sent, False, "Perbaiki.")
+    assert Submission.objects.get(pk=sent.pk).snapshot == sent.snapshot

@@ -211,6 +211,8 @@ def monitoring_snapshot(plan: ActionPlan, quarter: int) -> dict[str, Any]:
         "months": _plain(list(figures.months)),
         "as_of": _plain(figures.as_of),
         "total": _plain(figures.total),
+        "agents": _plain(getattr(figures, "agents", None)),
+        "outside_plan": _plain(getattr(figures, "outside_plan", None)),
         "areas": areas,
     }
 
