@@ -87,6 +87,17 @@ ACTION_LABELS = {
     "monitoring.months_changed": _("Bulan monitoring dan evaluasi rencana aksi diubah"),
     # The offline LKE worksheet (renaksi/evaluation/worksheet.py; part "lkecli", issue #9).
     "evaluation.worksheet_imported": _("Lembar kerja LKE (XLSX) diimpor"),
+    # Evaluation frameworks (part "frameworks": renaksi/evaluation/frameworks.py and
+    # framework_editing.py).
+    "evaluation.framework_loaded": _("Kerangka evaluasi dimuat dari berkas data"),
+    "evaluation.framework_reloaded": _("Kerangka evaluasi diperbarui dari berkas data"),
+    "evaluation.framework_copied": _("Kerangka evaluasi disalin ke versi baru"),
+    "evaluation.framework_changed": _("Keterangan kerangka evaluasi diubah"),
+    "evaluation.framework_node_changed": _("Butir kerangka evaluasi diubah"),
+    "evaluation.framework_item_added": _("Butir ditambahkan ke kerangka evaluasi"),
+    "evaluation.framework_node_deleted": _("Butir kerangka evaluasi dihapus"),
+    "evaluation.framework_published": _("Kerangka evaluasi diberlakukan"),
+    "evaluation.framework_retired": _("Kerangka evaluasi tidak dipakai lagi"),
 }
 
 

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from renaksi.access.models import UnitRole
+from renaksi.evaluation.frameworks import load_shipped
 from renaksi.importer.services import ImportRefused, import_decree
 from renaksi.plans.models import ActionPlan, ChangeArea
 from renaksi.teams.models import Position, ReformTeam, TeamMember
@@ -62,6 +63,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         # StoredFiles outside the transaction: a failed seed leaves no evidence file behind.
         with StoredFiles() as stored, transaction.atomic():
+            load_shipped()  # the evaluation frameworks (renaksi/evaluation/data/frameworks)
             units = self._units()
             try:
                 result = import_decree(
