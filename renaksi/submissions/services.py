@@ -466,6 +466,15 @@ def _already_sent_message(plan, quarter: int, current: Submission | None = None)
     ) % {"quarter": quarter_name(quarter), "year": plan.year}
 
 
+def _locked(submission: Submission) -> Submission:
+    """Lock the submission's row, then read it with its relations. The lock takes the row
+    alone: on PostgreSQL a FOR UPDATE over a join re-checks the join against the old row of
+    the other table after waiting, and a row whose ``at_unit`` changed meanwhile would vanish
+    from the result instead of showing what changed."""
+    list(Submission.objects.select_for_update().filter(pk=submission.pk).order_by())
+    return submissions_qs().get(pk=submission.pk)
+
+
 # -- decide ------------------------------------------------------------------------------------
 
 
@@ -493,7 +502,7 @@ def decide(
     now = now or timezone.now()
 
     with transaction.atomic():
-        current = submissions_qs().select_for_update(of=("self",)).get(pk=submission.pk)
+        current = _locked(submission)
         if current.state not in DECIDABLE or current.at_unit_id != submission.at_unit_id:
             raise SubmissionError(_not_decidable_message(current, meanwhile=True))
         if not actor.has_perm(DECIDE_SUBMISSION, current):
@@ -583,7 +592,7 @@ def reopen(
     now = now or timezone.now()
 
     with transaction.atomic():
-        current = submissions_qs().select_for_update(of=("self",)).get(pk=submission.pk)
+        current = _locked(submission)
         if current.state not in REOPENABLE:
             raise SubmissionError(_not_reopenable_message(current))
         if not actor.has_perm(REOPEN_SUBMISSION, current):

@@ -1,0 +1,120 @@
+"""Two clicks, or two reviewers, at the same submission at the same moment (two connections,
+PostgreSQL). The first one's transaction is paused while it holds the row lock; the second
+waits for the lock, then finds the state changed and is told so: nothing saved twice."""
+
+import threading
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import connection
+
+from renaksi.access.models import UnitRole
+from renaksi.audit.models import LogEntry
+from renaksi.submissions import services
+from renaksi.submissions.models import Submission, SubmissionStep
+
+from .permission_world import build_world
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgresql]
+
+
+def run_two(monkeypatch, first_call, second_call):
+    """Run ``first_call`` in a thread paused inside its transaction (at its audit entry),
+    then ``second_call`` in another; return both outcomes (a result or the exception)."""
+    inside, go = threading.Event(), threading.Event()
+    original = services.record
+    outcome = {}
+
+    def paused(*args, **kwargs):
+        entry = original(*args, **kwargs)
+        if threading.current_thread() is first:
+            inside.set()
+            go.wait(20)
+        return entry
+
+    monkeypatch.setattr(services, "record", paused)
+
+    def runner(key, call):
+        def run():
+            try:
+                outcome[key] = call()
+            except Exception as error:  # reported to the test
+                outcome[key] = error
+            finally:
+                connection.close()
+
+        return run
+
+    first = threading.Thread(target=runner("first", first_call))
+    first.start()
+    assert inside.wait(20)
+    second = threading.Thread(target=runner("second", second_call))
+    second.start()
+    second.join(1)
+    assert second.is_alive()  # waiting for the row lock
+    go.set()
+    first.join(20)
+    second.join(20)
+    return outcome["first"], outcome["second"]
+
+
+def fresh(world, name):
+    return User.objects.get(pk=world.users[name].pk)
+
+
+def test_a_double_click_on_send_sends_once(monkeypatch):
+    world = build_world()
+    plan = world.plans["6107"]
+    first, second = run_two(
+        monkeypatch,
+        lambda: services.submit(fresh(world, "unit_admin"), plan, 1),
+        lambda: services.submit(fresh(world, "unit_admin"), plan, 1),
+    )
+    assert isinstance(first, Submission), first
+    assert isinstance(second, services.SubmissionError), second
+    assert "tidak dikirim dua kali" in second.message
+    assert Submission.objects.count() == 1
+    assert SubmissionStep.objects.count() == 1
+    assert LogEntry.objects.filter(action__startswith="submission.").count() == 1
+
+
+def test_two_reviewers_decide_at_once_only_one_wins(monkeypatch):
+    world = build_world()
+    second_reviewer = User.objects.create_user("kalbar2")
+    UnitRole.objects.create(
+        user=second_reviewer, unit=world.units["61"], role=UnitRole.Role.REVIEWER
+    )
+    sent = services.submit(fresh(world, "unit_admin"), world.plans["6107"], 1)
+    stale = services.submissions_qs().get(pk=sent.pk)
+    first, second = run_two(
+        monkeypatch,
+        lambda: services.decide(fresh(world, "province_reviewer"), stale, True, "Lengkap."),
+        lambda: services.decide(
+            User.objects.get(pk=second_reviewer.pk), stale, False, "Kurang bukti."
+        ),
+    )
+    assert isinstance(first, Submission), first
+    assert isinstance(second, services.SubmissionError), second
+    assert "diteruskan ke KPU Republik Indonesia" in second.message
+    saved = Submission.objects.get()
+    assert (saved.state, saved.at_unit.code) == (Submission.State.SUBMITTED, "00")
+    assert list(SubmissionStep.objects.values_list("action", flat=True)) == [
+        "submitted",
+        "forwarded",
+    ]
+
+
+def test_reopen_and_accept_at_once(monkeypatch):
+    world = build_world()
+    sent = services.submit(fresh(world, "unit_admin"), world.plans["6107"], 1)
+    forwarded = services.decide(fresh(world, "province_reviewer"), sent, True, "")
+    stale = services.submissions_qs().get(pk=forwarded.pk)
+    first, second = run_two(
+        monkeypatch,
+        lambda: services.reopen(fresh(world, "province_reviewer"), stale, "Ditarik."),
+        lambda: services.decide(fresh(world, "national_reviewer"), stale, True, ""),
+    )
+    assert isinstance(first, Submission), first
+    assert isinstance(second, services.SubmissionError), second
+    assert Submission.objects.get().state == Submission.State.REOPENED
+    assert not Submission.objects.get().locked
