@@ -3,3 +3,8 @@
 from .matrix_common import Row
 
 ROWS: dict[str, Row] = {}
+
+# Part "lkecli": the offline worksheet (tests/matrix_evaluation_worksheet.py).
+from .matrix_evaluation_worksheet import ROWS as _WORKSHEET_ROWS  # noqa: E402
+
+ROWS.update(_WORKSHEET_ROWS)

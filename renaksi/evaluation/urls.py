@@ -1,7 +1,9 @@
 """The pages of renaksi.evaluation, namespace ``evaluation``."""
 
-from django.urls import path  # noqa: F401
+from django.urls import include, path
 
 app_name = "evaluation"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("", include("renaksi.evaluation.urls_worksheet")),
+]

@@ -862,12 +862,15 @@ def import_worksheet(actor, assessment, data: bytes) -> ImportResult:
 
     from renaksi.access.policy import FILL_ASSESSMENT
     from renaksi.audit.services import record
+    from renaksi.submissions.locks import lke_locked, locked_message
 
     from . import services
     from .models import Answer, Node, Tier
 
     if actor is not None and not actor.has_perm(FILL_ASSESSMENT, assessment):
         raise PermissionDenied
+    if lke_locked(assessment.unit_id, assessment.year):
+        raise services.AssessmentError(locked_message())
     framework = assessment.framework
     tree = load_tree(framework)
     filled = read_xlsx(data, framework, tree)
