@@ -8,3 +8,8 @@ ROWS: dict[str, Row] = {}
 from .matrix_evaluation_worksheet import ROWS as _WORKSHEET_ROWS  # noqa: E402
 
 ROWS.update(_WORKSHEET_ROWS)
+
+# Part "assessment": the self-assessment pages (tests/matrix_evaluation_assessment.py).
+from .matrix_evaluation_assessment import ROWS as _ASSESSMENT_ROWS  # noqa: E402
+
+ROWS.update(_ASSESSMENT_ROWS)

@@ -6,4 +6,5 @@ app_name = "evaluation"
 
 urlpatterns: list = [
     path("", include("renaksi.evaluation.urls_worksheet")),
+    path("", include("renaksi.evaluation.urls_assessment")),
 ]
