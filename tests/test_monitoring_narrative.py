@@ -84,7 +84,7 @@ def test_steering_and_admin_write_the_report_others_may_not(world, plan):
     assert len(saved) == 2
     assert saved[1].data["before"] == {"recommendations": "", "report_date": None}
     assert saved[1].data["after"]["recommendations"] == "Tambah anggaran."
-    assert saved[1].plan_id == plan.pk and saved[1].data["quarter"] == 1
+    assert saved[1].plan_id == plan.pk and saved[1].data["period_label"] == "TW I"
 
 
 def test_a_stale_version_changes_nothing(world, plan):
@@ -320,8 +320,8 @@ def test_monitoring_months_set_by_the_unit_admin(world, plan):
     assert plan.monitoring_months == months_to_mask([3, 6, 9])
     (entry,) = entries("monitoring.months_changed")
     assert entry.data == {
-        "before": {"monitoring_months": [3, 6, 9, 12]},
-        "after": {"monitoring_months": [3, 6, 9]},
+        "before": {"monitoring_months": "Maret, Juni, September, Desember"},
+        "after": {"monitoring_months": "Maret, Juni, September"},
     }
     services.set_monitoring_months(admin, plan, ["3", "6", "9"])  # unchanged: no entry
     assert len(entries("monitoring.months_changed")) == 1

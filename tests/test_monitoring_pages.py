@@ -292,3 +292,30 @@ def test_the_quarter_page_takes_the_same_queries_for_a_small_and_a_larger_plan(c
     assert small == large, (small, large)
     assert small_list == large_list
     assert large <= 20
+
+
+def test_the_plans_history_shows_the_monitoring_entries_in_words(client, world):
+    steering = world.users["steering"]
+    area = PlanArea.objects.get(plan=world.plan)
+    services.save_report(
+        steering, world.plan, 1, {"report_date": "2026-03-31"}, expected_version=None
+    )
+    follow_up = services.add_follow_up(
+        steering,
+        world.plan,
+        1,
+        {"action": "Menyusun SOP", "owner": world.users["implementer"].pk, "area": area.pk},
+    )
+    services.update_follow_up(steering, follow_up, 2, {"state": "done"}, expected_version=1)
+    services.set_monitoring_months(world.users["unit_admin"], world.plan, [3, 6, 9])
+    login(client, world, "unit_admin")
+    html = client.get(reverse("plans:history", args=[world.plan.pk])).content.decode()
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    assert "Laporan monitoring triwulan diubah" in text
+    assert "31 Maret 2026" in text and "TW I" in text
+    assert "Tindak lanjut monitoring ditambahkan" in text
+    assert "Penanggung jawab — implementer" in text  # the person's name, not an id
+    assert "Area — 1. Manajemen Perubahan" in text
+    assert "Status belum dikerjakan selesai" in text and "Periode TW II" in text
+    assert "Maret, Juni, September, Desember Maret, Juni, September" in text
+    assert "owner_id" not in text and "Quarter" not in text

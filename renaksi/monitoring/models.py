@@ -22,6 +22,7 @@ from renaksi.plans.models import ActionPlan, PlanArea
 from renaksi.units.models import Unit
 
 QUARTER_VALIDATORS = [MinValueValidator(1), MaxValueValidator(4)]
+TW = {1: "TW I", 2: "TW II", 3: "TW III", 4: "TW IV"}
 
 
 class QuarterReport(models.Model):
@@ -71,7 +72,7 @@ class QuarterReport(models.Model):
         indexes = [models.Index(fields=["unit", "year", "quarter"], name="quarter_report_uyq")]
 
     def __str__(self) -> str:
-        return f"{self.plan} · TW {self.quarter}"
+        return f"{self.plan} · {TW.get(self.quarter, self.quarter)}"
 
 
 class AreaNote(models.Model):

@@ -247,7 +247,7 @@ def save_report(
             "monitoring.report_saved",
             plan=plan,
             obj=current,
-            quarter=quarter,
+            period_label=QUARTER_NAMES[quarter],
             before=before,
             after=after,
         )
@@ -303,7 +303,7 @@ def save_area_note(
             "monitoring.area_note_saved",
             plan=plan,
             obj=current,
-            quarter=quarter,
+            period_label=QUARTER_NAMES[quarter],
             area=str(area),
             before=before,
             after=after,
@@ -418,8 +418,12 @@ def add_follow_up(user, plan: ActionPlan, quarter: int, data: Mapping[str, Any])
             "monitoring.follow_up_added",
             plan=plan,
             obj=follow_up,
-            quarter=quarter,
-            after={**values, "opened_in": quarter, "closed_in": follow_up.closed_in},
+            period_label=QUARTER_NAMES[quarter],
+            after={
+                **_audit_keys(values),
+                "opened_in": quarter,
+                "closed_in": follow_up.closed_in,
+            },
         )
     return follow_up
 
@@ -482,14 +486,40 @@ def update_follow_up(
             "monitoring.follow_up_updated",
             plan=plan,
             obj=current,
-            quarter=quarter,
-            before=before,
-            after=after,
+            period_label=QUARTER_NAMES[quarter],
+            before=_audit_keys(before),
+            after=_audit_keys(after),
         )
     return current
 
 
+def _audit_keys(values: Mapping[str, Any]) -> dict[str, Any]:
+    """``area_id``/``owner_id`` under their field names (the history labels and resolves them)."""
+    return {name.removesuffix("_id"): value for name, value in values.items()}
+
+
 # -- the plan's monitoring months ---------------------------------------------------------------
+
+
+MONTH_NAMES = (
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
+
+
+def month_names(mask: int) -> str:
+    """ "Maret, Juni, September" (the audit trail keeps the months in words, as decreed)."""
+    return ", ".join(MONTH_NAMES[month - 1] for month in mask_to_months(mask))
 
 
 def set_monitoring_months(
@@ -521,8 +551,8 @@ def set_monitoring_months(
             "monitoring.months_changed",
             plan=plan,
             obj=plan,
-            before={"monitoring_months": mask_to_months(current.monitoring_months)},
-            after={"monitoring_months": mask_to_months(mask)},
+            before={"monitoring_months": month_names(current.monitoring_months)},
+            after={"monitoring_months": month_names(mask)},
         )
     plan.monitoring_months = mask
     return plan
