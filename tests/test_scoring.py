@@ -602,6 +602,24 @@ def test_incomplete_parts_are_left_out_of_the_sums_and_reported():
     assert result.index == 2
 
 
+def test_an_incomplete_top_level_part_is_left_out_of_the_maximum():
+    """PMPRB's Hasil (40) has no items in the sources: the index is read against the rest."""
+    tree = Tree.build(
+        rules(),
+        [
+            (node("A", "component", "60"), None),
+            (node("A.i", "sub_component", "60"), "A"),
+            (node("A.i.a", "item", answer_type="yes_no"), "A.i"),
+            (node("B", "component", "40", incomplete=True), None),
+        ],
+    )
+    result = scored(tree, {"A.i.a": "ya"})
+    assert result.by_code["B"].score is None
+    assert result.index == 60
+    assert result.maximum == 60
+    assert [n.code for n in result.incomplete] == ["B"]
+
+
 def test_exact_fractions_keep_the_rescaled_weights_whole():
     """Three sub-areas of 1/3 each (2014 weights rescaled) add to exactly 1, not 0.99."""
     pairs = [(node("A", "area"), None)]

@@ -508,7 +508,9 @@ def score(tree: Tree, answers: Mapping[str, RawAnswer]) -> Result:
 
     roots = [visit(root) for root in tree.roots]
     index = sum((r.score for r in roots if r.score is not None), Fraction(0))
-    maximum = sum((r.maximum for r in roots if r.maximum is not None), Fraction(0))
+    # As inside the tree: an incomplete root (score None) is left out of the maximum too, so
+    # that the index is read against what can be scored (PMPRB's Hasil, not given: 40).
+    maximum = sum((r.maximum for r in roots if r.score is not None), Fraction(0))
     return Result(
         roots=roots,
         index=index,

@@ -398,6 +398,10 @@ def build_xlsx(
         if not is_item:
             continue
         put(f"{GUIDE}{row}", _guide(tree, node), alignment=wrap, border=box, fill=locked_fill)
+        if not (_is_option_item(node) or node.answer_type):
+            # An item whose answer type the sources do not give (marked incomplete).
+            put(f"{GUIDE}{row}", _("Jenis jawaban belum ada di sumber; belum dapat diisi."))
+            continue
         given, justification = _answer_cells(answers.get(node.code))
         note = put(f"{NOTE}{row}", justification or None, alignment=wrap, border=box)
         note.fill, note.protection = input_fill, unlocked
