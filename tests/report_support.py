@@ -4,10 +4,7 @@ of two tiers and evidence, and XLSX / DOCX / PDF readers."""
 from __future__ import annotations
 
 import io
-import subprocess
-import tempfile
 from decimal import Decimal
-from pathlib import Path
 
 from openpyxl import load_workbook
 
@@ -104,14 +101,23 @@ def find_row(rows, first_values: tuple) -> list:
     raise AssertionError(f"no row starting with {first_values}")
 
 
+def pdf_pages(data: bytes) -> list[tuple[float, float, str]]:
+    """(width mm, height mm, text) of every page."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(data)
+    try:
+        return [
+            (round(page.get_width() / 72 * 25.4), round(page.get_height() / 72 * 25.4),
+             page.get_textpage().get_text_range())
+            for page in pdf
+        ]  # fmt: skip
+    finally:
+        pdf.close()
+
+
 def pdf_text(data: bytes) -> str:
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "report.pdf"
-        path.write_bytes(data)
-        result = subprocess.run(
-            ["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, text=True
-        )
-        return result.stdout
+    return "\n".join(text for _w, _h, text in pdf_pages(data))
 
 
 def docx_text(data: bytes) -> str:

@@ -27,12 +27,12 @@ from collections import defaultdict
 from fractions import Fraction
 
 from django.conf import settings
-from openpyxl.styles import Alignment
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from openpyxl.styles import Alignment
 
 from renaksi.evaluation.answers import answers_of
-from renaksi.evaluation.models import Answer, AnswerFile, AnswerType, Assessment, Tier
+from renaksi.evaluation.models import Answer, AnswerType, Assessment, Tier
 from renaksi.evaluation.scoring import (
     RawAnswer,
     Result,
