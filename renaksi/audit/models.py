@@ -66,6 +66,9 @@ ACTION_LABELS = {
     "work.upload_staged": _("Berkas bukti dukung diunggah, menunggu disimpan bersama laporan"),
     # The schedule as rows (renaksi/work/periods.py, command sync_periods).
     "work.periods_synced": _("Periode jadwal diselaraskan dengan jadwal sub kegiatan"),
+    # The official reports (renaksi/reports): data names the report (monev, portal_rb, lke,
+    # recap) and its format, quarter or variant.
+    "report.downloaded": _("Laporan resmi diunduh"),
     # The submission chain (renaksi/submissions/services.py; part "submissions").
     "submission.submitted": _("Laporan triwulan dikirim ke tingkat di atas"),
     "submission.resubmitted": _("Laporan triwulan dikirim lagi setelah diperbaiki"),
