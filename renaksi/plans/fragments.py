@@ -33,6 +33,7 @@ from django.utils.translation import get_language
 from .lampiran import (
     LampiranRow,
     attach_findings,
+    lampiran_body,
     lampiran_rows,
     load_plan_tree,
     period_headers,
@@ -86,7 +87,12 @@ def plan_content_html(
         attach_findings(rows, findings)
         html = render_to_string(
             CONTENT_TEMPLATE,
-            {"plan": plan, "rows": rows, "month_headers": period_headers(plan)},
+            {
+                "plan": plan,
+                "rows": rows,
+                "month_headers": period_headers(plan),
+                "body": lampiran_body(rows),
+            },
         )
         cached = (str(html), {finding.pk: finding.row_anchor for finding in findings})
         cache.set(key, cached, timeout=CACHE_SECONDS)

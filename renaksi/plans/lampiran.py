@@ -13,12 +13,14 @@ from __future__ import annotations
 import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
+from html import escape  # the standard library's: Django's escape() costs more per call
 
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.dates import MONTHS
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
-from django.utils.translation import get_language, pgettext_lazy
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, ngettext, pgettext_lazy
+from django.utils.translation import gettext as _
 
 from .models import ActionPlan, Activity, ImportFinding, Indicator, PlanArea, SubActivity
 
@@ -240,3 +242,78 @@ def attach_findings(rows: list[LampiranRow], findings: list[ImportFinding]) -> N
     order = {id(finding): index for index, finding in enumerate(findings)}
     for row in rows:
         row.findings.sort(key=lambda finding: order[id(finding)])
+
+
+def lampiran_body(rows: list[LampiranRow]) -> SafeString:
+    """The Lampiran table's body rows as one string, the same HTML the template wrote.
+
+    Built here rather than in the template: ~100 rows of five cells, each with its
+    conditions, source-line titles and the indicators' list, were most of the time of a plan
+    page rendered afresh (the first view after a change). Labels are translated once per
+    table; every value of the plan is escaped into its cell. The schedule cells come from
+    ``schedule_cells`` (one string per pattern)."""
+    line_text = _("baris %(line)s")
+    inferred_l = escape(_("disimpulkan"))
+    inferred_title = escape(_("Baris area tidak ada di sumber; area disimpulkan oleh pengimpor."))
+    indicators_l = escape(_("Indikator keberhasilan"))
+    language = get_language() or ""
+
+    def title(item) -> str:
+        line = item.source_line if item is not None else None
+        return f' title="{line_text % {"line": line}}"' if line else ""
+
+    parts = []
+    for row in rows:
+        area, activity, sub = row.area, row.activity, row.sub_activity
+        open_findings = row.open_findings
+        if area is not None:
+            classes = ' class="area-start has-findings"' if open_findings else ' class="area-start"'
+        else:
+            classes = ' class="has-findings"' if open_findings else ""
+        parts.append(f'<tr id="{escape(row.anchor)}"{classes}>\n')
+        if area is not None:
+            inferred = ""
+            if area.inferred:
+                inferred = (
+                    f' <span class="badge badge--inferred" title="{inferred_title}">'
+                    f"{inferred_l}</span>"
+                )
+            parts.append(
+                f'<td rowspan="{row.area_rowspan:d}" class="col-no"><div class="stick">'
+                f'{area.number:d}</div></td><th scope="rowgroup" rowspan="{row.area_rowspan:d}" '
+                f'class="col-area{" is-inferred" if area.inferred else ""}"{title(area)}>'
+                f'<div class="stick">{escape(area.name)}{inferred}</div></th>\n'
+            )
+        if row.activity_cell:
+            name = ""
+            if activity is not None:
+                name = (
+                    f'<div class="stick"><b>{activity.number:d}</b> {escape(activity.name)}</div>'
+                )
+            parts.append(
+                f'<td rowspan="{row.activity_rowspan:d}" class="col-activity"{title(activity)}>'
+                f"{name}</td>\n"
+            )
+        cell = f"<b>{sub.number:d}</b> {escape(sub.name)}" if sub is not None else ""
+        if open_findings:
+            count = len(open_findings)
+            text = ngettext(
+                "%(counter)s temuan perlu ditinjau", "%(counter)s temuan perlu ditinjau", count
+            ) % {"counter": count}
+            cell += f' <a href="#temuan-{open_findings[0].pk:d}">{text}</a>'
+        indicators = ""
+        if sub is not None:
+            items = [
+                f"<li><b>{escape(indicator.label)}</b> {escape(indicator.text)}</li>"
+                if indicator.label
+                else f'<li class="plain">{escape(indicator.text)}</li>'
+                for indicator in sub.indicators.all()
+            ]
+            if items:
+                indicators = f"<ul>{''.join(items)}</ul>"
+        parts.append(
+            f'<td class="col-sub"{title(sub)}>{cell}</td>\n'
+            f'<td class="col-indicator" data-label="{indicators_l}">{indicators}</td>\n'
+            f"{schedule_cells(language, row.schedule_kind, row.months)}</tr>\n"
+        )
+    return mark_safe("".join(parts))  # noqa: S308 (every value escaped into its cell)

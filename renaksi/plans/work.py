@@ -15,7 +15,8 @@ import re
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.db.models import JSONField, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import JSONObject
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -25,6 +26,20 @@ from renaksi.access.policy import grants_for, realisations_to_verify, sub_activi
 
 from .lampiran import MONTH_ABBREVIATIONS, QUARTER_ABBREVIATIONS, period_names
 from .models import ActionPlan, Indicator, SubActivity
+
+# The decree's long texts and lists, which the lists of plans and periods never show.
+PLAN_TEXTS = (
+    "decree_title",
+    "decree_subject",
+    "considerations",
+    "legal_bases",
+    "notes_considered",
+    "dictums",
+    "return_note",
+    "signer_title",
+    "certifier_title",
+    "budget_reference",
+)
 
 _MONTH = re.compile(r"^(20\d\d)-(0[1-9]|1[0-2])$")
 
@@ -144,6 +159,7 @@ class WorkItem:
     period_label: str
     return_comment: str = ""
     returned_by: str = ""
+    html: str = ""  # the page's entry, set by the view (plans/views.py, attach_task_html)
 
 
 @dataclass
@@ -199,16 +215,37 @@ def work_items(user, year: int, month: int, today: datetime.date) -> WorkLists:
     mine = Q(sub_activity__in=sub_activities_assigned_to(user).values("pk")) | Q(
         agent_action__agent_plan__agent=user
     )
-    last_return = Review.objects.filter(
-        realisation__period=OuterRef("pk"), verdict=Review.Verdict.RETURNED
-    ).order_by("-created_at", "-id")
+    # The latest return of each period, as one subquery giving the comment and the reviewer's
+    # names together (four subqueries, one per value, were most of the time Django spent
+    # compiling this query).
+    last_return = (
+        Review.objects.filter(realisation__period=OuterRef("pk"), verdict=Review.Verdict.RETURNED)
+        .order_by("-created_at", "-id")
+        .values(
+            data=JSONObject(
+                comment="comment",
+                first="reviewer__first_name",
+                last="reviewer__last_name",
+                username="reviewer__username",
+            )
+        )[:1]
+    )
     # Only the units the person belongs to (a PIC reports only while they do; implementers and
     # change agents are team members): the (unit, year, period) index then narrows the periods
     # before the "mine" test, instead of a scan of every period of the year. pk 0 never exists:
     # the query runs for a person with no unit too, so the count is the same for everyone.
+    # The same condition on the plan (a period's unit and year are its plan's: the triggers of
+    # renaksi/work/triggers.py keep them so) lets the planner read those units' plans by index
+    # instead of hashing every plan of the country.
     own_units = sorted(grants.role_units | grants.member_units) or [0]
     periods = (
-        SchedulePeriod.objects.filter(mine, year=year, unit_id__in=own_units)
+        SchedulePeriod.objects.filter(
+            mine,
+            year=year,
+            unit_id__in=own_units,
+            plan__unit_id__in=own_units,
+            plan__year=year,
+        )
         .filter(this_month | late | under_review)
         .select_related(
             "plan__unit",
@@ -216,12 +253,8 @@ def work_items(user, year: int, month: int, today: datetime.date) -> WorkLists:
             "sub_activity__activity__area",
             "agent_action__agent_plan",
         )
-        .annotate(
-            return_comment=Subquery(last_return.values("comment")[:1]),
-            returned_by_first=Subquery(last_return.values("reviewer__first_name")[:1]),
-            returned_by_last=Subquery(last_return.values("reviewer__last_name")[:1]),
-            returned_by_username=Subquery(last_return.values("reviewer__username")[:1]),
-        )
+        .defer(*(f"plan__{name}" for name in PLAN_TEXTS))
+        .annotate(last_return=Subquery(last_return, output_field=JSONField()))
         .order_by(
             "due_on",
             "plan__unit__code",
@@ -245,9 +278,8 @@ def work_items(user, year: int, month: int, today: datetime.date) -> WorkLists:
             number = f"{activity.area.number}.{activity.number}.{sub.number}"
             name = sub.name
         state = period_state(period, today)
-        full_name = " ".join(
-            part for part in (period.returned_by_first, period.returned_by_last) if part
-        )
+        returned = period.last_return or {}
+        full_name = " ".join(part for part in (returned.get("first"), returned.get("last")) if part)
         item = WorkItem(
             period=period,
             realisation=realisation_of(period),
@@ -257,8 +289,8 @@ def work_items(user, year: int, month: int, today: datetime.date) -> WorkLists:
             number=number,
             name=name,
             period_label=_period_label(period.plan, period.period),
-            return_comment=period.return_comment or "",
-            returned_by=full_name or period.returned_by_username or "",
+            return_comment=returned.get("comment") or "",
+            returned_by=full_name or returned.get("username") or "",
         )
         in_month = period.period == (
             quarter if period.plan.schedule_kind == ActionPlan.Schedule.QUARTER else month
