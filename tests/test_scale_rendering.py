@@ -8,7 +8,9 @@ import datetime
 from types import SimpleNamespace
 
 import pytest
+from django.db import connection
 from django.template import engines
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from renaksi.plans.lampiran import (
@@ -16,6 +18,7 @@ from renaksi.plans.lampiran import (
     lampiran_body,
     lampiran_rows,
     load_plan_tree,
+    read_lampiran_tree,
 )
 from renaksi.plans.models import ActionPlan, Activity, ImportFinding, PlanArea
 from renaksi.plans.views import attach_task_html
@@ -116,6 +119,31 @@ def test_lampiran_body_sees_a_confirmed_finding_go(plan):
     body = lampiran_body(rows)
     assert body == render(LAMPIRAN_TEMPLATE, {"rows": rows})
     assert "has-findings" not in body and "#temuan-" not in body
+
+
+@pytest.mark.parametrize("kind", [ActionPlan.Schedule.MONTH, ActionPlan.Schedule.QUARTER])
+def test_the_lampiran_tree_read_without_prefetch_gives_the_same_table(plan, kind):
+    """read_lampiran_tree (the plan page's) gives the rows, finding links and HTML that the
+    prefetched tree gives, in four queries, and the table is then built without a query."""
+    ActionPlan.objects.filter(pk=plan.pk).update(schedule_kind=kind)
+
+    def table(read):
+        fresh = ActionPlan.objects.get(pk=plan.pk)
+        findings = list(fresh.findings.order_by("line", "id"))
+        with CaptureQueriesContext(connection) as reading:
+            read(fresh)
+        with CaptureQueriesContext(connection) as building:
+            rows = lampiran_rows(fresh)
+            attach_findings(rows, findings)
+            body = lampiran_body(rows)
+        links = [(finding.pk, finding.row_anchor) for finding in findings]
+        return body, links, len(reading), len(building)
+
+    prefetched = table(lambda fresh: load_plan_tree(fresh, findings=False))
+    read = table(read_lampiran_tree)
+    assert read[:2] == prefetched[:2]
+    assert read[2] == 4 and read[3] == 0
+    assert all(anchor for _pk, anchor in read[1])  # every finding found its row
 
 
 def items():

@@ -35,8 +35,8 @@ from .lampiran import (
     attach_findings,
     lampiran_body,
     lampiran_rows,
-    load_plan_tree,
     period_headers,
+    read_lampiran_tree,
 )
 from .models import ActionPlan, ImportFinding
 
@@ -75,14 +75,14 @@ def plan_content_html(
     """The decree and Lampiran sections of ``plan``'s page; sets ``row_anchor`` on every finding.
 
     ``findings`` are the plan's findings in the page's order. On a miss the tree is read
-    (``load_plan_tree``), the sections rendered and kept with the row each finding links to;
+    (``read_lampiran_tree``), the sections rendered and kept with the row each finding links to;
     the Lampiran rows built are returned too (``None`` when the sections came from the cache).
     """
     key = content_cache_key(plan, findings, get_language() or "")
     cached = cache.get(key)
     rows = None
     if cached is None:
-        load_plan_tree(plan, findings=False)
+        read_lampiran_tree(plan)
         rows = lampiran_rows(plan)
         attach_findings(rows, findings)
         html = render_to_string(

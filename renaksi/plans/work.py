@@ -180,9 +180,14 @@ class WorkLists:
 TO_VERIFY_SHOWN = 10
 
 
-def _period_label(plan: ActionPlan, period: int) -> str:
-    names = period_names(plan.schedule_kind)
-    return f"{names[period - 1]} {plan.year}"
+def _period_label(plan: ActionPlan, period: int, names: dict | None = None) -> str:
+    """``"Maret 2022"``; ``names``: the period names by schedule kind, when read once for a
+    list (each lookup translates twelve month names)."""
+    if names is None:
+        names = {}
+    if plan.schedule_kind not in names:
+        names[plan.schedule_kind] = period_names(plan.schedule_kind)
+    return f"{names[plan.schedule_kind][period - 1]} {plan.year}"
 
 
 def work_items(user, year: int, month: int, today: datetime.date) -> WorkLists:
@@ -266,6 +271,7 @@ def work_items(user, year: int, month: int, today: datetime.date) -> WorkLists:
         )
     )
     labels = {key: str(label) for key, label in STATE_LABELS.items()}
+    names: dict[str, list[str]] = {}  # the period names of each schedule kind, read once
     for period in periods:
         if period.agent_action_id:
             # A change agent reports on their own plan while they are one.
@@ -288,7 +294,7 @@ def work_items(user, year: int, month: int, today: datetime.date) -> WorkLists:
             plan=period.plan,
             number=number,
             name=name,
-            period_label=_period_label(period.plan, period.period),
+            period_label=_period_label(period.plan, period.period, names),
             return_comment=returned.get("comment") or "",
             returned_by=full_name or returned.get("username") or "",
         )
