@@ -98,6 +98,12 @@ def _conflict_message() -> str:
     )
 
 
+def _lock_plan(plan: ActionPlan) -> None:
+    """Serialise the monitoring writes of one plan (two first saves of a quarter's report
+    then find each other's row instead of colliding on its unique constraint)."""
+    list(ActionPlan.objects.select_for_update().filter(pk=plan.pk).values_list("pk"))
+
+
 def _check_lock(plan: ActionPlan, quarter: int) -> None:
     if quarter_locked(plan.unit_id, plan.year, quarter):
         raise MonitoringError(locked_message(quarter))
@@ -215,6 +221,7 @@ def save_report(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
+        _lock_plan(plan)
         _check_lock(plan, quarter)
         current = (
             QuarterReport.objects.select_for_update().filter(plan=plan, quarter=quarter).first()
@@ -279,6 +286,7 @@ def save_area_note(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
+        _lock_plan(plan)
         _check_lock(plan, quarter)
         report, _created = QuarterReport.objects.get_or_create(
             plan=plan,
