@@ -13,3 +13,8 @@ ROWS.update(_WORKSHEET_ROWS)
 from .matrix_evaluation_assessment import ROWS as _ASSESSMENT_ROWS  # noqa: E402
 
 ROWS.update(_ASSESSMENT_ROWS)
+
+# Part "frameworks": the framework pages (tests/matrix_evaluation_frameworks.py).
+from .matrix_evaluation_frameworks import ROWS as _FRAMEWORK_ROWS  # noqa: E402
+
+ROWS.update(_FRAMEWORK_ROWS)

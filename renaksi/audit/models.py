@@ -95,7 +95,6 @@ ACTION_LABELS = {
     "evaluation.framework_loaded": _("Kerangka evaluasi dimuat dari berkas data"),
     "evaluation.framework_reloaded": _("Kerangka evaluasi diperbarui dari berkas data"),
     "evaluation.framework_copied": _("Kerangka evaluasi disalin ke versi baru"),
-    "evaluation.framework_changed": _("Keterangan kerangka evaluasi diubah"),
     "evaluation.framework_node_changed": _("Butir kerangka evaluasi diubah"),
     "evaluation.framework_item_added": _("Butir ditambahkan ke kerangka evaluasi"),
     "evaluation.framework_node_deleted": _("Butir kerangka evaluasi dihapus"),

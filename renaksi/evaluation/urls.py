@@ -7,4 +7,5 @@ app_name = "evaluation"
 urlpatterns: list = [
     path("", include("renaksi.evaluation.urls_worksheet")),
     path("", include("renaksi.evaluation.urls_assessment")),
+    path("", include("renaksi.evaluation.urls_frameworks")),  # part "frameworks"
 ]
