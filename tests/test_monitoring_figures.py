@@ -201,6 +201,8 @@ def test_due_follows_the_units_calendar_and_overdue_the_report_day():
     # The report was due on 5 February (the plan's report day): overdue from the 6th.
     assert quarter_figures(plan, 1, as_of=datetime.date(YEAR, 2, 5)).total.overdue == 0
     assert quarter_figures(plan, 1, as_of=datetime.date(YEAR, 2, 6)).total.overdue == 1
+    # A naive datetime is read as a time of the unit's calendar.
+    assert quarter_figures(plan, 1, as_of=datetime.datetime(YEAR, 1, 31, 23, 59)).total.due == 0
     totals = plan_quarter_totals([plan.pk], 1, as_of=late_evening)
     assert totals[plan.pk].due == 1
     assert plan_quarter_totals([plan.pk], 1, as_of=earlier)[plan.pk].due == 0

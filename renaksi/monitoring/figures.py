@@ -227,6 +227,8 @@ def unit_date(unit, as_of) -> datetime.date:
     """``as_of`` as a date of the unit's calendar: a date as it is, an aware datetime in the
     unit's time zone, None for today there."""
     if isinstance(as_of, datetime.datetime):
+        if timezone.is_naive(as_of):  # already a time of the unit's calendar
+            return as_of.date()
         return timezone.localtime(as_of, ZoneInfo(unit.time_zone)).date()
     if isinstance(as_of, datetime.date):
         return as_of
