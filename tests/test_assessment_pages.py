@@ -482,3 +482,34 @@ def test_pages_make_the_same_number_of_queries_at_two_sizes(client, world, perso
     assert item_counts[0] == item_counts[1]
     list_count = _queries(client, reverse("evaluation:assessments", args=[small.unit_id, 2022]))
     assert list_count < 15
+
+
+# -- a shipped framework ---------------------------------------------------------------------
+
+
+def test_the_shipped_zi_framework_fills_and_scores_on_the_pages(client, world):
+    """The Zona Integritas LKE as shipped (renaksi/evaluation/data/frameworks/zi-2021.yaml):
+    every area page opens, an answer saved on it moves the cached totals."""
+    from renaksi.evaluation.frameworks import load_shipped
+    from renaksi.evaluation.models import Framework, Node
+
+    load_shipped()
+    zi = Framework.objects.get(family="zi")
+    assessment = start(world, zi)
+    assert assessment.item_count == zi.nodes.filter(kind=Node.Kind.ITEM).count() > 100
+    login(client, world, "unit_admin")
+    detail = client.get(reverse("evaluation:assessment", args=[assessment.pk]))
+    assert detail.status_code == 200
+    area_links = re.findall(r'href="(/lke/\d+/bagian/[^"]+/)"', detail.text)
+    assert len(set(area_links)) >= 6
+    for url in sorted(set(area_links)):
+        assert client.get(url).status_code == 200, url
+    first = zi.nodes.filter(kind=Node.Kind.ITEM, answer_type="yes_no").order_by("sequence")[0]
+    prefix = f"b{first.pk}"
+    response = client.post(
+        reverse("evaluation:assessment_answer", args=[assessment.pk, first.pk]),
+        {f"{prefix}-tier": "self", f"{prefix}-version": "", f"{prefix}-option": "ya"},
+    )
+    assert response.status_code == 302
+    current = Assessment.objects.get(pk=assessment.pk)
+    assert current.answered_count == 1 and current.index_value > 0

@@ -406,6 +406,8 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "evaluation:assessments", args=[assessment.unit_id, assessment.year]
             ),
             "plan_url": _url("plans:detail", assessment.plan_id) if assessment.plan_id else "",
+            # The offline worksheet (part "lkecli"), when it is there.
+            "worksheet_url": _url("evaluation:worksheet", assessment.pk),
         },
     )
 
