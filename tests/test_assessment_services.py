@@ -454,3 +454,14 @@ def test_an_item_of_another_framework_is_refused(world, framework):
 def test_realisation_of_helper_state(world):
     realisation = realisation_of(world.plans["6107"], month=2, state=Realisation.State.DRAFT)
     assert realisation.state == Realisation.State.DRAFT
+
+
+def test_a_system_job_saves_without_a_user(world, framework):
+    """Commands (lke_import without --user, seed_demo) pass actor=None."""
+    assessment = start(world, framework)
+    item = items(framework)["A.1.i.a"]
+    answer = services.save_answer(None, assessment, item, raw="ya")
+    assert answer.answered_by is None
+    entry = LogEntry.objects.get(action="evaluation.answer_saved")
+    assert entry.actor is None
+    assert reload(assessment).answered_count == 1

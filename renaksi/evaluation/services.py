@@ -343,6 +343,8 @@ def save_answer(
     """Record one tier's answer to one item (see the module docstring). Returns the saved
     answer (or the unchanged one when nothing changed).
 
+    ``actor``: the user, or None for a system job (a command without a user): no permission
+    check then, and the audit entry names no one.
     ``raw``: an option code ("a", "ya"), a number, or the counts of a percentage item
     ({"numerator": 12, "denominator": 15}); empty clears the answer. ``evidence_ids``: the
     complete set of linked evidence (None: leave the links as they are). ``files``: uploads
@@ -363,7 +365,8 @@ def save_answer(
         raise ValidationError(
             {"answer": [_("Butir %(code)s bukan butir kerangka LKE ini.") % {"code": item.code}]}
         )
-    if not actor.has_perm(TIER_PERMS[tier], assessment):
+    # ``actor=None``: a system job (a management command run without --user, seed_demo).
+    if actor is not None and not actor.has_perm(TIER_PERMS[tier], assessment):
         raise PermissionDenied
     if tier in LOCKED_TIERS and lke_locked(assessment.unit_id, assessment.year):
         raise AssessmentError(locked_message())
@@ -752,7 +755,7 @@ def feed_from_indicators(assessment: Assessment, actor) -> FeedResult:
     value of each linked indicator in the year; the evidence of that realisation is linked
     too. Items whose counts would stay incomplete or do not fit are skipped with a reason.
     Each changed answer is one ``save_answer`` (its permission, lock and audit entry)."""
-    if not actor.has_perm(FILL_ASSESSMENT, assessment):
+    if actor is not None and not actor.has_perm(FILL_ASSESSMENT, assessment):
         raise PermissionDenied
     if lke_locked(assessment.unit_id, assessment.year):
         raise AssessmentError(locked_message())
