@@ -2,6 +2,7 @@
 of queries at 14 and at 514 regencies."""
 
 import re
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import User
@@ -61,7 +62,7 @@ def test_province_figures_38_regencies_as_in_jatim_2021():
     assert first.unit.code == "350000"
     assert [cell.kind for cell in first.cells] == ["accepted", "waiting", "overdue", "overdue"]
     assert first.cells[0].late
-    assert first.area_scores == ["0.50", "3.25"]
+    assert first.area_scores == [Decimal("0.50"), Decimal("3.25")]
 
 
 def test_rate_text_matches_the_province_report():

@@ -137,3 +137,17 @@ def test_the_snapshot_keeps_the_quarter_figures(world):
     # Later work does not change what was sent.
     chain.decide(world.users["kalbar_reviewer"], sent, False, "Perbaiki.")
     assert Submission.objects.get(pk=sent.pk).snapshot == sent.snapshot
+
+
+def test_the_submission_page_shows_the_snapshot(client, world):
+    save(world, MARCH, status="selesai", progress="100")
+    sent = chain.submit(world.users["unit_admin"], world.plan, 1)
+    client.force_login(world.users["kalbar_reviewer"])
+    from django.urls import reverse
+
+    html = client.get(reverse("submissions:detail", args=[sent.pk])).content.decode()
+    achievement = sent.snapshot["monitoring"]["total"]["achievement"]
+    assert achievement is not None
+    shown = f"{float(achievement):.2f}".replace(".", ",")
+    assert f"{shown} %" in html
+    assert "1. " in html  # area 1's row

@@ -141,3 +141,21 @@ def test_pages_render_for_each_persona_at_360_px_markup(client, world):
         response = client.get(url)
         assert response.status_code == 200, url
         assert 'name="viewport"' in response.content.decode()
+
+
+def test_admin_lists_submissions_read_only_and_edits_deadlines(client, world):
+    as_user(client, world, "unit_admin").post(
+        reverse("submissions:submit", args=[world.plans["6107"].pk, 1])
+    )
+    submission = Submission.objects.get()
+    as_user(client, world, "superuser")
+    assert client.get(reverse("admin:submissions_submission_changelist")).status_code == 200
+    change = reverse("admin:submissions_submission_change", args=[submission.pk])
+    assert client.get(change).status_code == 200
+    assert client.post(change, {"state": "accepted"}).status_code == 403
+    assert Submission.objects.get().state == Submission.State.SUBMITTED
+    response = client.post(
+        reverse("admin:submissions_submissiondeadline_add"),
+        {"year": "2022", "quarter": "1", "due_on": "2022-04-10"},
+    )
+    assert response.status_code == 302

@@ -11,7 +11,8 @@ A quarter's state for one unit (``Cell.kind``):
 * ``not_started`` — the quarter has not begun;
 * ``not_submitted`` — nothing sent yet and its deadline has not passed;
 * ``overdue`` — nothing sent and the deadline has passed (counted as late);
-* ``waiting`` — sent, waiting at the province or at KPU RI (``at_unit``);
+* ``waiting`` — sent, waiting at the province or at KPU RI (``at_unit``; labelled
+  "menunggu KPU Provinsi" / "menunggu KPU RI");
 * ``returned`` / ``reopened`` — back at the unit to be corrected;
 * ``accepted`` — accepted by KPU RI.
 
@@ -59,8 +60,9 @@ State = Submission.State
 CELL_LABELS = {
     "not_started": _("belum berjalan"),
     "not_submitted": _("belum dikirim"),
-    "overdue": _("belum dikirim, lewat batas"),
-    "waiting": _("menunggu tinjauan"),
+    "overdue": _("lewat batas"),
+    "waiting": _("menunggu KPU Provinsi"),
+    "forwarded": _("menunggu KPU RI"),
     "returned": _("dikembalikan"),
     "reopened": _("dibuka kembali"),
     "accepted": _("diterima"),
@@ -90,7 +92,18 @@ class Cell:
 
     @property
     def label(self) -> str:
+        if self.kind == "waiting" and self.submission.at_unit.level == Unit.Level.PUSAT:
+            return str(CELL_LABELS["forwarded"])
         return str(CELL_LABELS[self.kind])
+
+    @property
+    def title(self) -> str:
+        """The longer text (the chip's tooltip)."""
+        if self.kind == "overdue":
+            return str(_("belum dikirim, lewat batas pengiriman"))
+        if self.submission is not None:
+            return f"{self.submission.get_state_display()} · {self.submission.at_unit.name}"
+        return self.label
 
 
 @dataclass
@@ -100,7 +113,7 @@ class Row:
     cells: list[Cell]
     plan_id: int | None = None
     assessment: Any = None
-    area_scores: list[str | None] = field(default_factory=list)
+    area_scores: list[decimal.Decimal | None] = field(default_factory=list)
 
 
 @dataclass
@@ -299,15 +312,15 @@ def _rows(
     return rows
 
 
-def short_score(score) -> str | None:
-    """A score kept at full precision, shown with two decimals."""
+def short_score(score) -> decimal.Decimal | None:
+    """A score kept at full precision as text, rounded to two decimals for display."""
     if score in (None, ""):
         return None
     try:
         value = decimal.Decimal(str(score))
     except decimal.InvalidOperation:
-        return str(score)
-    return f"{value.quantize(decimal.Decimal('0.01'), rounding=decimal.ROUND_HALF_UP)}"
+        return None
+    return value.quantize(decimal.Decimal("0.01"), rounding=decimal.ROUND_HALF_UP)
 
 
 def _lke_summary(units: QuerySet, year: int, framework) -> dict[str, Any]:
