@@ -283,6 +283,22 @@ def test_weights_that_do_not_add_up_are_an_error_naming_the_parent_and_its_line(
     assert "17/4 (4.25)" in text and "4 (4.00)" in text
 
 
+def test_weights_that_fall_short_are_an_error_unless_the_parent_is_marked_incomplete():
+    broken = replace_once(ZI_TEXT, W05, 'weight: "0.25"')
+    found = errors(check_text(broken))
+    assert [f.code for f in found] == ["A.I.1"]
+    assert "15/4 (3.75)" in found[0].message and "tidak sama" in found[0].message
+    # The same shortfall on a node marked incomplete is a finding only (a source gap).
+    marked = replace_once(
+        broken,
+        '- label: "1"\n          kind: area',
+        '- label: "1"\n          incomplete: true\n          kind: area',
+    )
+    findings = check_text(marked)
+    assert not errors(findings)
+    assert any(f.code == "A.I.1" and "celah sumber" in f.message for f in findings)
+
+
 def test_a_missing_answer_type_is_an_error_naming_the_item():
     broken = replace_once(
         ZI_TEXT, "\n                  answer_type: yes_no  # DOMAIN §5.2 [LKE-ZI-GH]", ""
