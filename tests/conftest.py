@@ -19,23 +19,38 @@ from django.test import Client as DjangoClient
 from django.test import RequestFactory
 
 
+class _LiveServerGate:
+    """Serialises the live server's requests on SQLite, and closes the server to new requests
+    before a test's database is flushed (see ``_live_server_gate``)."""
+
+    def __init__(self):
+        import threading
+
+        self.lock = threading.Lock()
+        self.open = True
+
+
+_GATE = _LiveServerGate()
+
+
 def _serialise_live_server_on_sqlite() -> None:
     """On SQLite the live server's request threads share the test database's one in-memory
     connection; two requests at once (a review page and its preview frame) then misuse it
     ("bad parameter or other API misuse"). Serve one live-server request at a time there.
     Only the live server goes through WSGIHandler; Django's test Client does not."""
-    import threading
-
     from django.conf import settings
     from django.core.handlers.wsgi import WSGIHandler
 
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
         return
-    lock = threading.Lock()
     handle = WSGIHandler.__call__
 
     def serialised(self, environ, start_response):
-        with lock:
+        with _GATE.lock:
+            if not _GATE.open:
+                # The test is over (a late request of a frame or a prefetch): no database.
+                start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
+                return [b"test over"]
             return handle(self, environ, start_response)
 
     WSGIHandler.__call__ = serialised
@@ -43,6 +58,22 @@ def _serialise_live_server_on_sqlite() -> None:
 
 def pytest_configure(config):
     _serialise_live_server_on_sqlite()
+
+
+@pytest.fixture(autouse=True)
+def _live_server_gate(request):
+    """For a live-server test: before its database is flushed at teardown, wait for the
+    request being served and refuse later ones. A late request (a preview frame still
+    loading when the test ended) otherwise held a table and broke the flush ("database
+    table is locked"), leaving data that failed the next tests."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("live_server")  # set up before this, so torn down after it
+    _GATE.open = True
+    yield
+    with _GATE.lock:
+        _GATE.open = False
 
 
 def pytest_collection_modifyitems(config, items):

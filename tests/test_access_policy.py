@@ -92,11 +92,11 @@ def test_assessors_verify_and_evaluate_but_do_not_edit_realisations(world):
 def test_reviewers_review_the_units_below_them_only(world):
     for code, expected in {
         "00": {"superuser"},
-        "61": {"superuser"},
-        "6107": {"province_reviewer", "superuser"},
-        "6101": {"province_reviewer", "superuser"},
-        "62": {"superuser"},
-        "6201": {"superuser"},
+        "61": {"national_reviewer", "superuser"},
+        "6107": {"province_reviewer", "national_reviewer", "superuser"},
+        "6101": {"province_reviewer", "national_reviewer", "superuser"},
+        "62": {"national_reviewer", "superuser"},
+        "6201": {"national_reviewer", "superuser"},
     }.items():
         assert holders(world, REVIEW_PLAN, world.plans[code]) == expected, code
 

@@ -44,6 +44,7 @@ READERS = {
     "unit_admin",
     "province_reviewer",
     "national_viewer",
+    "national_reviewer",
     "superuser",
 }
 DATA = {"return": {"note": "Perbaiki indikator area 5"}, "reopen": {"reason": "SK perubahan"}}
