@@ -856,6 +856,25 @@ class ImportResult:
     category: str = ""
 
 
+def _same(framework, item, raw, justification: str, row: Mapping[str, Any]) -> bool:
+    """Whether the sheet's answer is the one already saved (compared as save_answer stores
+    it); an answer that does not fit is never the same (save_answer then names the cell)."""
+    from django.core.exceptions import ValidationError
+
+    from . import services
+
+    try:
+        cleaned = services.clean_answer(framework, item, raw)
+    except ValidationError:
+        return False
+    return (
+        (row["option"] or "") == cleaned.option
+        and row["number"] == cleaned.number
+        and (row["counts"] or {}) == cleaned.counts
+        and (row["justification"] or "") == justification
+    )
+
+
 def import_worksheet(actor, assessment, data: bytes) -> ImportResult:
     """Save the answers of a filled worksheet into the assessment's own answers (tier self):
     all of them or none. A row left empty leaves the item's answer as it is; a row answered
@@ -889,12 +908,19 @@ def import_worksheet(actor, assessment, data: bytes) -> ImportResult:
             .order_by()
             .values_list("pk", flat=True)
         )
-        versions = dict(
-            Answer.objects.select_for_update()
+        current = {
+            row["item__code"]: row
+            for row in Answer.objects.select_for_update()
             .filter(assessment=assessment, tier=Tier.SELF)
-            .values_list("item__code", "version")
-        )
+            .order_by()
+            .values("item__code", "version", "option", "number", "counts", "justification")
+        }
         for code, raw in filled.answers.items():
+            justification = filled.justifications.get(code, "")
+            row = current.get(code)
+            if row is not None and _same(framework, items[code], raw, justification, row):
+                unchanged.append(code)  # no save: no new version, no entry, no refresh
+                continue
             try:
                 answer = services.save_answer(
                     actor,
@@ -902,8 +928,8 @@ def import_worksheet(actor, assessment, data: bytes) -> ImportResult:
                     items[code],
                     tier=Tier.SELF,
                     raw=raw,
-                    justification=filled.justifications.get(code, ""),
-                    expected_version=versions.get(code),
+                    justification=justification,
+                    expected_version=None if row is None else row["version"],
                 )
             except services.AnswerConflict as error:
                 problems.append(_at(filled.rows[code], ANSWER, error.message))
@@ -919,7 +945,7 @@ def import_worksheet(actor, assessment, data: bytes) -> ImportResult:
                     column = NOTE if key == "justification" else ANSWER
                     problems.extend(_at(row, column, _without_code(m, code)) for m in messages)
                 continue
-            if answer is not None and answer.version != versions.get(code):
+            if answer is not None and (row is None or answer.version != row["version"]):
                 saved.append(code)
             else:
                 unchanged.append(code)
