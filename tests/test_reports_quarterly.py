@@ -200,11 +200,18 @@ def test_docx_and_xlsx_carry_the_same_content(plan):
     assert all(g.rows[0]._tr.trPr.find(
         "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tblHeader") is not None
         for g in grids)  # fmt: skip
-    rows = sheet_rows(workbook(render_xlsx(report))["Laporan"])
-    flat = [str(v) for row in rows for v in row if v is not None]
+    wb = workbook(render_xlsx(report))
+    assert wb.sheetnames[:2] == ["Laporan", "Capaian per area"]
+    assert "Tindak lanjut" in wb.sheetnames and "Area 5" in wb.sheetnames
+    flat = [str(v) for row in sheet_rows(wb["Laporan"]) for v in row if v is not None]
     assert "TRIWULAN III TAHUN 2022" in flat
-    assert "Jumlah" in flat
-    assert "Mendampingi pegawai mengisi LHKASN" in flat
+    assert "(tabel pada lembar “Capaian per area”)" in flat
+    summary = sheet_rows(wb["Capaian per area"])
+    assert summary[2][:3] == ["No", "Area Perubahan", "Terjadwal"]
+    assert summary[-1][1] == "Jumlah"
+    assert summary[-1][2] == report.tables()[0].rows[-1].cells[2]
+    follow = [v for row in sheet_rows(wb["Tindak lanjut"]) for v in row]
+    assert "Mendampingi pegawai mengisi LHKASN" in follow
 
 
 def test_text_that_looks_like_markup_or_a_formula_stays_text(plan):
@@ -214,8 +221,14 @@ def test_text_that_looks_like_markup_or_a_formula_stays_text(plan):
     content = quarterly_report(plan, 3)
     text = " ".join(" ".join(t for _w, _h, t in pdf_pages(render_pdf(content))).split())
     assert '<b>tebal</b> =SUM(A1) & "kutip"' in text
-    ws = workbook(render_xlsx(content))["Laporan"]
-    cells = [c for row in ws.iter_rows() for c in row if c.value and "=SUM(A1)" in str(c.value)]
+    wb = workbook(render_xlsx(content))
+    cells = [
+        c
+        for ws in wb.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if c.value and "=SUM(A1)" in str(c.value)
+    ]
     assert cells and all(c.data_type == "s" for c in cells)
 
 

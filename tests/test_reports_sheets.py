@@ -48,12 +48,13 @@ def test_lke_worksheet_scores_every_node_by_hand(unit):
     rows = sheet_rows(wb["LKE"])
     # Self: sub-component i = 1 × (1 + 0 + 1) / 3 = 0.67; ii = 2 × 12/15 = 1.60; total 2.27.
     summary = find_row(rows, ("Penilaian mandiri",))
-    assert as_decimal(summary[1]) == Decimal("2.27")
-    assert summary[3] == "4 dari 4"
+    assert as_decimal(summary[3]) == Decimal("2.27")
+    assert summary[4] == "D Sangat kurang"
+    assert summary[7] == "4 dari 4"
     province = find_row(rows, ("KPU Provinsi",))
     # Province: i = (0 + 0 + 1) / 3 = 0.33; ii unanswered = 0.
-    assert as_decimal(province[1]) == Decimal("0.33")
-    assert province[3] == "3 dari 4"
+    assert as_decimal(province[3]) == Decimal("0.33")
+    assert province[7] == "3 dari 4"
     sub = find_row(rows, ("i", "A.I.i"))
     assert sub[2] == "Penyusunan Tim Kerja"
     assert as_decimal(sub[4]) == Decimal("1.00")  # weight
@@ -113,6 +114,7 @@ def test_folder_code_of_roman_areas():
     assert framework_tree("IV") == 4
     assert framework_tree("ix") == 9
     assert framework_tree("a") is None
+    assert [lke.int_to_roman(n) for n in (1, 4, 6, 9, 14)] == ["I", "IV", "VI", "IX", "XIV"]
 
 
 def test_lke_worksheet_query_count_does_not_grow_with_the_framework(
@@ -286,3 +288,14 @@ def test_portal_realisation_variant_counts_only_verified(user):
     assert row[11 + quarter] == "1"
     assert row[15] == "1"
     assert row[-1].startswith("TW")
+
+
+def test_folder_path_of_an_arabic_area_is_roman(unit):
+    framework = small_framework()
+    framework.nodes.filter(code="A.I").update(label="1")
+    tree = lke.load_tree(framework)
+    node = tree.by_code["A.I.i.a"]
+    assert folder_code(node) == "1.i.a"
+    assert (
+        lke.folder_path(node, "SK TIM.pdf") == "AREA I\\i. Penyusunan Tim Kerja\\1.i.a SK TIM.pdf"
+    )

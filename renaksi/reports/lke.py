@@ -63,6 +63,26 @@ def roman_to_int(text: str) -> int | None:
     return total
 
 
+def int_to_roman(number: int) -> str:
+    """``1`` → ``I``, ``4`` → ``IV``, ``9`` → ``IX`` (the ZI folders name areas in Roman)."""
+    result = ""
+    for value, letters in (
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    ):
+        while number >= value:
+            result += letters
+            number -= value
+    return result
+
+
 def _label(node: TreeNode) -> str:
     if node.label:
         return node.label.strip().rstrip(".")
@@ -99,7 +119,10 @@ def folder_path(node: TreeNode, name: str) -> str:
     folders = []
     for part in parts[:-1]:
         if part.kind == "area":
-            folders.append(f"AREA {_label(part).upper()}")
+            label = _label(part)
+            if label.isdigit():
+                label = int_to_roman(int(label))
+            folders.append(f"AREA {label.upper()}")
         else:
             title = " ".join(part.title.split())[:60].rstrip()
             folders.append(f"{_label(part)}. {title}")
@@ -178,6 +201,23 @@ def lke_rows(assessment: Assessment):
     return tree, answers, results
 
 
+def span(ws, row: int, first: int, last: int, value, style: str, **kw) -> None:
+    """One value over the columns ``first``..``last`` of a row (merged, boxed)."""
+    sheets.put(ws, row, first, value, style, **kw)
+    for column in range(first + 1, last + 1):
+        sheets.put(ws, row, column, None, style, **kw)
+    if last > first:
+        ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
+
+
+def row_lines(*pairs: tuple[str, float]) -> int:
+    """The lines the tallest of some wrapped texts needs, (text, column width) each."""
+    return max(
+        (max(1, -(-len(text) // max(int(width * 1.15), 4))) for text, width in pairs if text),
+        default=1,
+    )
+
+
 def node_depth(node: TreeNode) -> int:
     return len(node.path())
 
@@ -205,22 +245,30 @@ def lke_workbook(assessment: Assessment, *, paper: str = "a4") -> bytes:
         "subtitle",
         box=False,
     )
+    # Each tier's totals: Penilai over A:C, Indeks in D, Kategori over E:G, answered over H:J.
     row = 5
-    sheets.header_row(ws, row, [_("Penilai"), _("Indeks"), _("Kategori"), _("Butir terjawab")])
+    for first, last, label in (
+        (1, 3, _("Penilai")),
+        (4, 4, _("Indeks")),
+        (5, 7, _("Kategori")),
+        (8, 10, _("Butir terjawab")),
+    ):
+        span(ws, row, first, last, label, "head", fill=sheets.HEAD_FILL)
     items = tree.items
     for tier, result in results.items():
         row += 1
-        sheets.put(ws, row, 1, Tier(tier).label, "bold")
-        sheets.put(ws, row, 2, display(result.index), "bold_number")
         category = result.category or {}
         label = " ".join(
             part for part in (category.get("code", ""), category.get("label", "")) if part
         )
-        sheets.put(ws, row, 3, label or "—", "cell")
-        sheets.put(
+        span(ws, row, 1, 3, Tier(tier).label, "bold")
+        sheets.put(ws, row, 4, display(result.index), "bold_number")
+        span(ws, row, 5, 7, label or "—", "cell")
+        span(
             ws,
             row,
-            4,
+            8,
+            10,
             _("%(answered)s dari %(items)s")
             % {"answered": len(items) - len(result.unanswered), "items": len(items)},
             "cell",
@@ -283,7 +331,9 @@ def lke_workbook(assessment: Assessment, *, paper: str = "a4") -> bytes:
         sheets.put(ws, row, 8, _fraction(scored.score), number_style)
         sheets.put(ws, row, 9, _fraction(scored.maximum), number_style)
         sheets.put(ws, row, 10, _fraction(scored.percent), number_style)
-        sheets.put(ws, row, 11, notes.get(node.code, "") if item else "", "cell")
+        note = notes.get(node.code, "") if item else ""
+        sheets.put(ws, row, 11, note, "cell")
+        ws.row_dimensions[row].height = 12 * row_lines((node.title, 52), (note, 40)) + 2
         sheets.put(ws, row, 12, len(evidence.get(node.code, ())) if item else None, "number")
         column = 13
         for tier in reviewing:

@@ -483,7 +483,7 @@ class QuarterlyBuilder:
             Table(
                 head,
                 rows,
-                [4, 20, 9, 8, 8, 12, 10, 8, 10, 8, 8],
+                [4, 19, 10, 8, 8, 12, 10, 8, 10, 8, 8],
                 ["c", "l"] + ["r"] * 9,
                 title=_("Capaian per area"),
             )

@@ -13,8 +13,10 @@
 from __future__ import annotations
 
 import io
+import re
 
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 
 from renaksi.exports.paper import PAPERS, Paper
 
@@ -76,7 +78,7 @@ def render_docx(report: Report, paper: Paper = PAPERS["a4"]) -> bytes:
     from docx.oxml.ns import qn
     from docx.shared import Mm, Pt, RGBColor
 
-    from renaksi.exports.docx import _no_borders
+    from renaksi.exports.docx import TWIPS_PER_MM, _fixed_grid, _no_borders
 
     doc = new_document()
     doc.core_properties.title = report.title[:250]
@@ -145,11 +147,11 @@ def render_docx(report: Report, paper: Paper = PAPERS["a4"]) -> bytes:
         bottom.set(qn(f"w:{key}"), value)
     borders.append(bottom)
     p_pr.append(borders)
-    for _ in range(6):
+    for _blank in range(6):
         paragraph("", space_after=6)
     for para in report.cover:
         if para.style == "cover_unit":
-            for _ in range(8):
+            for _blank in range(8):
                 paragraph("", space_after=6)
         paragraph(
             para.text,
@@ -186,6 +188,7 @@ def render_docx(report: Report, paper: Paper = PAPERS["a4"]) -> bytes:
             table = doc.add_table(rows=0, cols=2)
             _no_borders(table)
             table.autofit = False
+            _fixed_grid(table, [round(m * TWIPS_PER_MM) for m in (16, text_width - 16)])
             for label, text in block.rows:
                 cells = table.add_row().cells
                 cells[0].width, cells[1].width = Mm(16), Mm(text_width - 16)
@@ -201,6 +204,11 @@ def render_docx(report: Report, paper: Paper = PAPERS["a4"]) -> bytes:
             table.autofit = False
             total = sum(block.widths)
             column_widths = [Mm(text_width * w / total) for w in block.widths]
+            _fixed_grid(
+                table,
+                [round(text_width * w / total * TWIPS_PER_MM) for w in block.widths],
+                cell_margin=60,
+            )
             head = table.rows[0]
             tr_pr = head._tr.get_or_add_trPr()
             header = OxmlElement("w:tblHeader")
@@ -252,7 +260,7 @@ def render_docx(report: Report, paper: Paper = PAPERS["a4"]) -> bytes:
                 p = paragraph(text, space_after=0)
                 p.paragraph_format.left_indent = indent
                 p.paragraph_format.keep_with_next = True
-            for _ in range(4):
+            for _blank in range(4):
                 p = paragraph("", space_after=0)
                 p.paragraph_format.keep_with_next = True
             p = paragraph(block.name or "…………………………", bold=True, space_after=12)
@@ -278,71 +286,111 @@ def _shade(cell, colour: str) -> None:
 # -- XLSX -----------------------------------------------------------------------------------
 
 
+def _lines(text: str, width: float) -> int:
+    per_line = max(int(width * 1.15), 4)
+    return sum(max(1, -(-len(line) // per_line)) for line in (text or "").split("\n"))
+
+
+def _sheet_name(title: str, used: set[str]) -> str:
+    base = re.sub(r"[\[\]:*?/\\]", " ", title).strip()[:28] or "Tabel"
+    name, n = base, 2
+    while name.lower() in used:
+        name = f"{base[:25]} ({n})"
+        n += 1
+    used.add(name.lower())
+    return name
+
+
 def render_xlsx(report: Report, paper: Paper = PAPERS["a4"]) -> bytes:
+    """Sheet ``Laporan``: the text of the report in reading order (a table is named by the
+    sheet that holds it); then one sheet per table, its heading above it, its header row
+    repeated on every printed page."""
     from openpyxl.styles import Alignment
 
     wb = sheets.new_workbook(report.title)
     ws = wb.create_sheet("Laporan")
+    used = {"laporan"}
     sheets.page_setup(ws, landscape=False, paper=paper.code)
-    width = max((len(t.head) for t in report.tables()), default=1)
-    sheets.widths(ws, [6, 34, 26, 12, 24, 12, 12, 12, 12, 12, 12][: max(width, 2)])
+    sheets.widths(ws, [10, 100])
+    wrap = Alignment(wrap_text=True, vertical="top")
     row = 1
     for line in report.letterhead:
         sheets.put(ws, row, 1, line, "title", box=False)
         row += 1
     row += 1
     for para in report.cover:
-        sheets.put(
-            ws,
-            row,
-            1,
-            para.text,
-            "title" if para.style.startswith("cover") else "subtitle",
-            box=False,
-        )
+        style = "title" if para.style.startswith("cover") else "subtitle"
+        sheets.put(ws, row, 1, para.text, style, box=False)
         row += 1
+    heading = ""
     for block in report.blocks:
         if isinstance(block, PageBreak):
             row += 1
         elif isinstance(block, Para):
-            style = (
-                "title"
-                if block.style == "chapter"
-                else ("bold" if block.style in ("heading", "subheading") else "subtitle")
-            )
-            cell = sheets.put(ws, row, 1, block.text, style, box=False)
-            if block.style in ("body", "note"):
-                ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-                ws.row_dimensions[row].height = 14 * max(1, len(block.text) // 120 + 1)
+            if block.style in ("chapter", "heading", "subheading"):
+                heading = block.text
+                style = "title" if block.style == "chapter" else "bold"
+                cell = sheets.put(ws, row, 1, block.text, style, box=False)
+                cell.alignment = Alignment(vertical="top")
+            else:
+                sheets.put(ws, row, 1, None, "plain", box=False)
+                cell = sheets.put(ws, row, 2, block.text, "subtitle", box=False)
+                cell.alignment = wrap
+                ws.row_dimensions[row].height = 13 * _lines(block.text, 100)
             row += 1
         elif isinstance(block, Items):
             for label, text in block.rows:
                 sheets.put(ws, row, 1, label, "plain", box=False)
                 cell = sheets.put(ws, row, 2, text, "cell", box=False)
-                ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=width)
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-                ws.row_dimensions[row].height = 14 * max(1, len(text) // 110 + 1)
+                cell.alignment = wrap
+                ws.row_dimensions[row].height = 13 * _lines(text, 100)
                 row += 1
         elif isinstance(block, Table):
-            sheets.header_row(ws, row, block.head)
+            name = _sheet_name(block.title or heading, used)
+            sheets.put(
+                ws, row, 2, _("(tabel pada lembar “%(name)s”)") % {"name": name}, "plain", box=False
+            )
             row += 1
-            for table_row in block.rows:
-                style = "bold" if table_row.kind in ("total", "group") else "cell"
-                for column, text in enumerate(table_row.cells, start=1):
-                    sheets.put(ws, row, column, text, style)
-                if table_row.kind == "group":
-                    ws.merge_cells(
-                        start_row=row, start_column=1, end_row=row, end_column=len(block.head)
-                    )
-                row += 1
-            row += 1
+            _table_sheet(wb, name, heading, block, paper)
         elif isinstance(block, Signature):
             row += 1
             for text in [block.place_date, *block.titles, "", "", block.name]:
-                sheets.put(ws, row, max(width - 2, 2), text, "plain", box=False)
+                sheets.put(ws, row, 2, text, "plain", box=False)
                 row += 1
     return sheets.save(wb)
+
+
+def _table_sheet(wb, name: str, heading: str, table: Table, paper: Paper) -> None:
+    from openpyxl.styles import Alignment
+
+    ws = wb.create_sheet(name)
+    sheets.page_setup(ws, landscape=len(table.head) > 7, paper=paper.code)
+    total = sum(table.widths)
+    columns = [max(6.0, 130 * w / total) for w in table.widths]
+    sheets.widths(ws, columns)
+    sheets.put(ws, 1, 1, heading, "title", box=False).alignment = Alignment(vertical="top")
+    sheets.header_row(ws, 3, table.head)
+    ws.row_dimensions[3].height = 12 * max(
+        _lines(label, w) for label, w in zip(table.head, columns, strict=True)
+    )
+    ws.print_title_rows = "3:3"
+    ws.freeze_panes = "A4"
+    styles = {"c": "center", "r": "number", "l": "cell"}
+    for r, row in enumerate(table.rows, start=4):
+        if row.kind == "group":
+            sheets.put(ws, r, 1, row.cells[0], "bold", fill=sheets.SUM_FILL)
+            for c in range(2, len(table.head) + 1):
+                sheets.put(ws, r, c, None, fill=sheets.SUM_FILL)
+            ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=len(table.head))
+            continue
+        lines = 1
+        for c, (text, align) in enumerate(zip(row.cells, table.align, strict=False), start=1):
+            style = "bold" if row.kind == "total" else styles[align]
+            cell = sheets.put(ws, r, c, text, style)
+            if align == "r":
+                cell.alignment = Alignment(horizontal="right", vertical="top", wrap_text=True)
+            lines = max(lines, _lines(text, columns[c - 1]))
+        ws.row_dimensions[r].height = 12 * lines + 2
 
 
 def render(report: Report, fmt: str, paper: Paper = PAPERS["a4"]) -> bytes:
