@@ -111,7 +111,7 @@ def test_recap_of_a_province_lists_its_regencies(client, world):
     rows = sheet_rows(workbook(response.content)["Rekap"])
     header = find_row(rows, ("No", "Kode"))
     assert header[2] == "Satuan kerja"
-    assert "I. Manajemen Perubahan" in header
+    assert "A.I Manajemen Perubahan" in header
     codes = [row[1] for row in rows if row and row[0] in (1, 2, 3)]
     assert codes == ["6101", "6107"]  # the regencies, not the province nor Kalteng's
     row = find_row(rows, (2, "6107"))
@@ -121,7 +121,7 @@ def test_recap_of_a_province_lists_its_regencies(client, world):
     lke = header.index("Indeks LKE")
     assert row[lke] == pytest.approx(2.2667)
     assert row[lke + 1] == "D"
-    assert row[header.index("I. Manajemen Perubahan")] == pytest.approx(2.2667)
+    assert row[header.index("A.I Manajemen Perubahan")] == pytest.approx(2.2667)
     assert row[header.index("LKE lengkap")] == "tidak"
     sambas = find_row(rows, (1, "6101"))
     assert sambas[lke + 1] == "belum ada LKE"

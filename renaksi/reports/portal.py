@@ -339,6 +339,8 @@ def portal_workbook(plan: ActionPlan, *, realisation: bool = False) -> bytes:
     for r, row in enumerate(portal_rows(plan, realisation=realisation), start=4):
         for column, value in enumerate(row, start=1):
             sheets.text_cell(ws, r, column, value, "cell")
+        lines = max(-(-len(row[0]) // 55), -(-len(row[2]) // 55), 1)
+        ws.row_dimensions[r].height = 12 * lines + 2
     sheets.widths(
         ws, [50, 14, 50, 10, 10, 10, 10, 11, 14, 28, 28] + ([11] * 11 + [40] if realisation else [])
     )

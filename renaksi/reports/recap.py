@@ -170,10 +170,11 @@ def recap_workbook(
             _("TW %(q)s: capaian (%%)") % {"q": ROMAN[q]},
         ]
     head += [_("Indeks LKE"), _("Kategori")]
-    head += [f"{label or code}. {title}"[:60] for code, label, title in areas]
+    head += [f"{code} {title}"[:60] for code, _label, title in areas]
     head += [_("Butir terjawab"), _("Jumlah butir"), _("Jawaban tanpa bukti"), _("LKE lengkap")]
     row = 5
     sheets.header_row(ws, row, head)
+    ws.row_dimensions[row].height = 60
     ws.freeze_panes = ws.cell(row=row + 1, column=4)
     ws.print_title_rows = f"{row}:{row}"
     parents = {unit.pk: unit for unit in units}
