@@ -164,8 +164,10 @@ def test_the_area_page_shows_each_item_with_its_tiers_and_evidence(client, world
     assert "SK 12 (Maret)" in card
     province = card.split('data-tier="province"')[1].split("</div>")[0]
     assert "C" in province
-    # The administrator's form is for the unit's own answer only.
+    # The administrator's form is for the unit's own answer only, with it chosen.
     assert 'value="self"' in card and 'value="province"' not in card
+    assert re.search(r'value="a" id="[^"]+" checked', card)
+    assert re.search(rf'value="{evidence.pk}" id="[^"]+" checked', card)
 
 
 def test_each_viewer_gets_only_the_tier_they_may_write(client, world, framework):
@@ -285,6 +287,7 @@ def test_the_second_person_keeps_their_text_on_a_conflict(client, world, framewo
     assert response.status_code == 409
     assert "sudah diubah orang lain" in response.text
     assert "Versi Tim Pengarah" in response.text  # their text, in the form
+    assert re.search(r'value="c" id="[^"]+" checked', response.text)  # and their choice
     assert "Versi administrator" in response.text  # the current answer, above it
     current = Answer.objects.get()
     assert current.justification == "Versi administrator"

@@ -110,6 +110,39 @@ class AnswerForm(TextFieldsMixin, forms.Form):
         if "remove_files" in self.fields:
             self.fields["remove_files"].choices = [(str(pk), str(pk)) for pk in file_ids]
 
+    def _choice_rows(self, name: str, choices, multiple: bool) -> list[dict]:
+        """The inputs of a radio or checkbox list, built here rather than by a widget
+        template per choice (a worksheet page has dozens of items: rendering stays cheap)."""
+        if name not in self.fields:
+            return []
+        value = self[name].value()
+        if multiple:
+            chosen = {str(v) for v in (value or [])}
+        else:
+            chosen = {"" if value is None else str(value)}
+        base = self[name].auto_id
+        return [
+            {
+                "value": str(code),
+                "label": label,
+                "checked": str(code) in chosen,
+                "id": f"{base}_{index}",
+            }
+            for index, (code, label) in enumerate(choices)
+        ]
+
+    @property
+    def option_rows(self) -> list[dict]:
+        if "option" not in self.fields:
+            return []
+        return self._choice_rows("option", self.fields["option"].widget.choices, False)
+
+    @property
+    def evidence_rows(self) -> list[dict]:
+        if "evidence" not in self.fields:
+            return []
+        return self._choice_rows("evidence", self.fields["evidence"].choices, True)
+
     @property
     def answer_fields(self) -> list:
         names = ["option", "number", *self.count_fields]
