@@ -488,6 +488,17 @@ def test_a_changed_file_updates_a_framework_nobody_uses_keeping_node_ids(tmp_pat
 
 
 @pytest.mark.django_db
+def test_reloading_keeps_the_state_set_on_the_pages(tmp_path):
+    [loaded] = load_files([ZI])
+    Framework.objects.filter(pk=loaded.framework.pk).update(state="retired")
+    path = changed_zi(tmp_path, 'title: "Penyusunan Tim Kerja"', 'title: "Penyusunan Tim"')
+    [result] = load_files([path])
+    assert result.status == "texts_updated"
+    result.framework.refresh_from_db()
+    assert result.framework.state == "retired"
+
+
+@pytest.mark.django_db
 def test_a_changed_weight_is_refused_once_an_assessment_uses_the_framework(tmp_path):
     [loaded] = load_files([ZI])
     make_assessment(loaded.framework)

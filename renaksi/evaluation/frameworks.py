@@ -1319,7 +1319,10 @@ def load(spec: FrameworkSpec, *, actor=None, findings: Sequence[Finding] = ()) -
                 % {"file": spec.file, "code": spec.code, "count": used}
             )
         for name, value in _framework_fields(spec).items():
-            setattr(existing, name, value)
+            # The file's state applies when the framework is first loaded; afterwards it is
+            # managed on the framework pages (a retired framework stays retired).
+            if name != "state":
+                setattr(existing, name, value)
         existing.source_file = spec.file
         existing.source_sha256 = spec.sha256
         existing.save()
