@@ -3,6 +3,8 @@ reading a filled XLSX back, with every problem named by row and cell."""
 
 import io
 import json
+import shutil
+import subprocess
 from fractions import Fraction
 
 import pytest
@@ -182,6 +184,8 @@ def test_xlsx_locks_all_but_the_inputs_hides_the_check_and_is_set_for_printing(f
     assert sheet.print_title_rows == f"${HEADER_ROW}:${HEADER_ROW}"
     assert sheet.page_setup.orientation == "landscape"
     assert sheet.column_dimensions["C"].width == 60
+    # Rows as high as their wrapped text: the options of an A–D item need more than one line.
+    assert sheet.row_dimensions[rows["A.1.iii.a"]].height > sheet.row_dimensions[heading].height
     assert sheet["J2"].value == "uji-2024"
 
 
@@ -453,4 +457,35 @@ def test_worksheet_of_an_assessment_carries_its_answers(framework):
         "A.1.ii.b": "B",
         "A.2.i.a": {"numerator": 3, "denominator": 4},
         "B.1.a": "3.25",
+    }
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
+def test_a_sheet_saved_again_by_libreoffice_reads_back(framework, tmp_path):
+    """The offline path: the sheet is opened and saved by a spreadsheet program, then read."""
+    data = fill(
+        framework, {"A.1.ii.a": {"E": "Ya"}, "A.2.i.a": {"F": 3, "G": 4}, "B.1.a": {"E": 3.2}}
+    )
+    source = tmp_path / "isi.xlsx"
+    source.write_bytes(data)
+    subprocess.run(  # noqa: S603 (fixed arguments)
+        [
+            shutil.which("soffice"),
+            f"-env:UserInstallation=file://{tmp_path}/profil",
+            "--headless",
+            "--convert-to",
+            "xlsx:Calc MS Excel 2007 XML",
+            "--outdir",
+            str(tmp_path / "keluar"),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=240,
+    )
+    filled = read_xlsx((tmp_path / "keluar" / "isi.xlsx").read_bytes(), framework)
+    assert filled.answers == {
+        "A.1.ii.a": "Ya",
+        "A.2.i.a": {"numerator": 3, "denominator": 4},
+        "B.1.a": "3.2",
     }

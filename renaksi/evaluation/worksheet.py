@@ -248,6 +248,17 @@ def _guide(tree: Tree, node: TreeNode) -> str:
     return ""
 
 
+LINE_POINTS = 13  # the height of a line of 11 pt text, a little generous
+
+
+def _lines(text: str, width: int) -> int:
+    """How many lines ``text`` wraps to in a column ``width`` characters wide (a guess)."""
+    import math
+
+    width = max(int(width * 1.05) - 1, 8)  # a column fits more letters than its width in "0"s
+    return max(1, sum(max(1, math.ceil(len(part) / width)) for part in str(text).split("\n")))
+
+
 def _answer_cells(answer) -> tuple[Any, str]:
     """(answer cell, justification) of a saved answer (an Answer row); counts separately."""
     if answer is None:
@@ -355,6 +366,8 @@ def build_xlsx(
             alignment=Alignment(horizontal="center", vertical="center", wrap_text=True),
         )
 
+    widths = {CODE: 14, NUMBER: 6, TITLE: 60, WEIGHT: 8, ANSWER: 11, COUNT1: 11, COUNT2: 11}
+    widths |= {NOTE: 40, GUIDE: 50, CHECK: 14}
     validations: dict[str, DataValidation] = {}
     number_validations: dict[int, DataValidation] = {}
     count_validation = DataValidation(
@@ -396,8 +409,21 @@ def build_xlsx(
         for column in (ANSWER, COUNT1, COUNT2, NOTE, GUIDE):
             put(f"{column}{row}", None, alignment=wrap, **base)
         if not is_item:
+            title = f"{KIND_LABELS.get(node.kind, '')}: {node.title}"
+            sheet.row_dimensions[row].height = (
+                LINE_POINTS * _lines(title, widths[TITLE] - 2 * min(depth, 6)) + 3
+            )
             continue
-        put(f"{GUIDE}{row}", _guide(tree, node), alignment=wrap, border=box, fill=locked_fill)
+        guide = _guide(tree, node)
+        put(f"{GUIDE}{row}", guide, alignment=wrap, border=box, fill=locked_fill)
+        saved_answer = answers.get(node.code)
+        # Rows as high as their wrapped text (spreadsheets do not grow them on opening).
+        lines = max(
+            _lines(node.title, widths[TITLE] - 2 * min(depth, 6)),
+            _lines(guide, widths[GUIDE]),
+            _lines(getattr(saved_answer, "justification", "") or "", widths[NOTE]),
+        )
+        sheet.row_dimensions[row].height = LINE_POINTS * lines + 3
         if not (_is_option_item(node) or node.answer_type):
             # An item whose answer type the sources do not give (marked incomplete).
             put(f"{GUIDE}{row}", _("Jenis jawaban belum ada di sumber; belum dapat diisi."))
@@ -451,8 +477,6 @@ def build_xlsx(
     put(f"{CHECK}3", codes_check(framework.code, codes))
     put(f"{CHECK}4", str(len(codes)))
 
-    widths = {CODE: 14, NUMBER: 6, TITLE: 60, WEIGHT: 8, ANSWER: 11, COUNT1: 11, COUNT2: 11}
-    widths |= {NOTE: 40, GUIDE: 45, CHECK: 14}
     for column, width in widths.items():
         sheet.column_dimensions[column].width = width
     sheet.column_dimensions[CHECK].hidden = True
