@@ -490,6 +490,56 @@ def test_pages_make_the_same_number_of_queries_at_two_sizes(client, world, perso
 # -- a shipped framework ---------------------------------------------------------------------
 
 
+def test_a_reviewers_note_without_a_score_keeps_the_units_answer_in_its_total(
+    client, world, framework
+):
+    assessment = start(world, framework)
+    answer(world, assessment, "A.1.i.a", "ya")
+    answer(
+        world,
+        assessment,
+        "A.1.i.a",
+        "",
+        persona="province_reviewer",
+        tier=Tier.PROVINCE,
+        justification="Mohon unggah SK yang ditandatangani",
+    )
+    answer(
+        world,
+        assessment,
+        "A.1.i.b",
+        "a",
+        persona="province_reviewer",
+        tier=Tier.PROVINCE,
+        justification="Prosedur pemilihan ada",
+    )
+    login(client, world, "province_reviewer")
+    page = client.get(reverse("evaluation:assessment", args=[assessment.pk])).text
+    row = re.search(r'data-tier="province">(.*?)</tr>', page, re.S).group(1)
+    # One item scored by the province (A.1.i.b = A); A.1.i.a keeps the unit's Ya:
+    # 1 × (1 + 1 + 0)/3 = 0,67.
+    assert '<td class="num">1</td>' in row and "0,67" in row
+
+
+@pytest.mark.parametrize("family", ["zi", "pmprb", "rb-general"])
+def test_every_shipped_framework_opens_on_the_pages(client, world, family):
+    from renaksi.evaluation.frameworks import load_shipped
+    from renaksi.evaluation.models import Framework
+
+    load_shipped()
+    shipped = Framework.objects.filter(family=family).first()
+    if shipped is None:
+        pytest.skip(f"no shipped framework of family {family}")
+    assessment = start(world, shipped)
+    login(client, world, "unit_admin")
+    detail = client.get(reverse("evaluation:assessment", args=[assessment.pk]))
+    assert detail.status_code == 200
+    pages = sorted(set(re.findall(r'href="(/lke/\d+/bagian/[^"]+/)"', detail.text)))
+    assert pages
+    for url in pages:
+        assert client.get(url).status_code == 200, url
+
+
 def test_the_shipped_zi_framework_fills_and_scores_on_the_pages(client, world):
     """The Zona Integritas LKE as shipped (renaksi/evaluation/data/frameworks/zi-2021.yaml):
     every area page opens, an answer saved on it moves the cached totals."""

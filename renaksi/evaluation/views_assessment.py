@@ -238,7 +238,9 @@ def build_sheet(request: HttpRequest, assessment: Assessment, *, with_nodes: boo
     answers = {(row.item.code, row.tier): row for row in rows}
     by_tier: dict[str, dict[str, RawAnswer]] = {tier: {} for tier in services.TIER_ORDER}
     for row in rows:
-        if row.item.code in tree.by_code:
+        # A note without a score (a reviewer's remark) is no answer: it neither counts nor
+        # hides the unit's answer in that tier's total.
+        if row.item.code in tree.by_code and (row.option or row.number is not None or row.counts):
             by_tier[row.tier][row.item.code] = _raw(row)
     result = score(tree, by_tier[Tier.SELF])
     # A reviewer tier's total: its own score where it gave one, else the unit's answer.
