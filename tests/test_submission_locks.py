@@ -151,3 +151,35 @@ def test_the_submission_page_shows_the_snapshot(client, world):
     shown = f"{float(achievement):.2f}".replace(".", ",")
     assert f"{shown} %" in html
     assert "1. " in html  # area 1's row
+
+
+def test_the_snapshot_keeps_the_evidence_index(client, world):
+    from django.urls import reverse
+
+    from .work_realisation_world import pdf_file
+
+    first = save(world, MARCH, status="selesai", progress="100")
+    work.save_realisation(
+        world.users["implementer"],
+        world.period(MARCH),
+        data=None,
+        expected_version=first.version,
+        files=[pdf_file("notulen-sosialisasi.pdf")],
+    )
+    june = save(world, JUNE)
+    work.save_realisation(
+        world.users["implementer"],
+        world.period(JUNE),
+        data=None,
+        expected_version=june.version,
+        files=[pdf_file("juni.pdf", b"6")],
+    )
+    sent = chain.submit(world.users["unit_admin"], world.plan, 1)
+    evidence = sent.snapshot["evidence"]
+    assert evidence["count"] == 1 and evidence["verified"] == 0
+    assert evidence["items"][0]["code"] == "1.1.1"
+    assert evidence["items"][0]["period"] == MARCH
+    client.force_login(world.users["kalbar_reviewer"])
+    html = client.get(reverse("submissions:detail", args=[sent.pk])).content.decode()
+    assert f'data-evidence="{evidence["items"][0]["id"]}"' in html
+    assert evidence["items"][0]["title"] in html

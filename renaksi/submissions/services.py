@@ -238,6 +238,73 @@ def lke_snapshot(assessment) -> dict[str, Any]:
     }
 
 
+EVIDENCE_INDEX_LIMIT = 300
+
+
+def evidence_snapshot(plan: ActionPlan, quarter: int) -> dict[str, Any]:
+    """The quarter's evidence index: the current evidence items of the realisations of its
+    months (a quarterly plan: of the quarter; change agents: of the months), with their
+    sub-activity and whether the realisation is verified (one query; the first
+    ``EVIDENCE_INDEX_LIMIT`` items are listed, all are counted)."""
+    from django.db.models import Q
+
+    from renaksi.work.models import Evidence, Realisation
+
+    months = [3 * quarter - 2, 3 * quarter - 1, 3 * quarter]
+    own_periods = [quarter] if plan.schedule_kind == ActionPlan.Schedule.QUARTER else months
+    rows = list(
+        Evidence.objects.filter(plan=plan, is_current=True)
+        .filter(
+            Q(realisation__agent_action__isnull=False, realisation__period__period__in=months)
+            | Q(realisation__agent_action__isnull=True, realisation__period__period__in=own_periods)
+        )
+        .order_by(
+            "realisation__sub_activity__activity__area__number",
+            "realisation__sub_activity__activity__number",
+            "realisation__sub_activity__number",
+            "realisation__period__period",
+            "pk",
+        )
+        .values(
+            "pk",
+            "title",
+            "kind",
+            "as_of",
+            "url",
+            "realisation__state",
+            "realisation__period__period",
+            "realisation__sub_activity__activity__area__number",
+            "realisation__sub_activity__activity__number",
+            "realisation__sub_activity__number",
+        )
+    )
+    verified = Realisation.State.VERIFIED
+    items = []
+    for row in rows[:EVIDENCE_INDEX_LIMIT]:
+        numbers = [
+            row["realisation__sub_activity__activity__area__number"],
+            row["realisation__sub_activity__activity__number"],
+            row["realisation__sub_activity__number"],
+        ]
+        items.append(
+            {
+                "id": row["pk"],
+                "code": ".".join(str(n) for n in numbers) if None not in numbers else "",
+                "period": row["realisation__period__period"],
+                "title": row["title"],
+                "kind": row["kind"],
+                "as_of": _plain(row["as_of"]),
+                "link": bool(row["url"]),
+                "verified": row["realisation__state"] == verified,
+            }
+        )
+    return {
+        "count": len(rows),
+        "verified": sum(1 for row in rows if row["realisation__state"] == verified),
+        "items": items,
+    }
+
+
 def build_snapshot(plan: ActionPlan, quarter: int, assessment) -> dict[str, Any]:
     return {
         "year": plan.year,
@@ -245,6 +312,7 @@ def build_snapshot(plan: ActionPlan, quarter: int, assessment) -> dict[str, Any]
         "plan": plan.pk,
         "monitoring": monitoring_snapshot(plan, quarter),
         "lke": lke_snapshot(assessment),
+        "evidence": evidence_snapshot(plan, quarter),
     }
 
 

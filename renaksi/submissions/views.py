@@ -221,6 +221,19 @@ def _snapshot_areas(submission: Submission) -> list[dict]:
     ]
 
 
+def _snapshot_evidence(submission: Submission) -> dict:
+    """The evidence index kept in the snapshot, with the kinds' labels."""
+    from renaksi.work.models import EvidenceKind
+
+    evidence = dict(submission.snapshot.get("evidence") or {})
+    labels = dict(EvidenceKind.choices)
+    evidence["items"] = [
+        {**item, "kind_label": labels.get(item.get("kind"), item.get("kind", ""))}
+        for item in evidence.get("items", [])
+    ]
+    return evidence
+
+
 def _detail_context(request: HttpRequest, submission: Submission) -> dict:
     return {
         "submission": submission,
@@ -231,6 +244,7 @@ def _detail_context(request: HttpRequest, submission: Submission) -> dict:
         "monitoring": submission.snapshot.get("monitoring") or {},
         "lke": submission.snapshot.get("lke") or {},
         "lke_areas": _snapshot_areas(submission),
+        "evidence": _snapshot_evidence(submission),
         "may_decide": services.may_decide(request.user, submission),
         "may_reopen": services.may_reopen(request.user, submission),
         "may_send": services.may_submit(request.user, submission.plan, submission),
