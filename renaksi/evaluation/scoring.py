@@ -1,16 +1,19 @@
 """Scoring an LKE exactly as the rules say (DOMAIN.md §2.4, §2.5, §5, §8).
 
 * An item's value (0..1) comes from its answer: an option's value (the item's own, else the
-  framework's table, else the defaults of models.DEFAULT_OPTION_VALUES), the counts of a
-  percentage item through its formula (clamped to 0..1; a zero denominator follows the
+  framework's table, else the defaults of models.DEFAULT_OPTION_VALUES, option by option),
+  the counts of a percentage item through its formula (clamped to 0..1; a zero denominator
+  follows the
   framework's ``zero_denominator`` rule), or a number on a scale (survey 0–4, ranges 0–100 and
   0–5) divided by the top of the scale. A framework with ``value_decimals`` rounds item
   values (half up) before they are averaged, as published ZI worksheets do (0.67, 0.33).
 * A node whose children are unweighted items scores ``weight × mean(item values)``; an
   unanswered item counts 0 in that mean (and is listed as unanswered). An item with a weight
   of its own scores ``weight × value``. Any other node scores the sum of its children, and
-  its maximum is the sum of theirs. A node with no weight and no scored children is
-  incomplete: it scores nothing and is left out of the sums (and reported).
+  its maximum is the sum of theirs. A node with no weight and no scored children (or a
+  weight but no items) is incomplete: it scores nothing and is left out of the sums and the
+  maxima, at the top level too (and reported), so an incomplete framework's index is read
+  against what can be scored.
 * The index is the sum of the top-level nodes. Its category is read from the framework's
   table with the index rounded to two decimals, as published: a category holds
   ``above < index ≤ up_to`` (so exactly 70.00 is B, 70.01 is BB).
