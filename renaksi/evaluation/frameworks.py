@@ -253,7 +253,7 @@ class _Map(dict):
     duplicates: list[tuple[str, int]]
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # the C parser when built
     pass
 
 
