@@ -465,3 +465,18 @@ def test_a_system_job_saves_without_a_user(world, framework):
     entry = LogEntry.objects.get(action="evaluation.answer_saved")
     assert entry.actor is None
     assert reload(assessment).answered_count == 1
+
+
+def test_many_answers_then_one_refresh(world, framework):
+    """``refresh=False`` (the worksheet import): the caller refreshes once in its transaction."""
+    from django.db import transaction
+
+    assessment = start(world, framework)
+    with transaction.atomic():
+        for code, raw in (("A.1.i.a", "ya"), ("A.1.i.b", "c"), ("A.1.i.c", "a")):
+            save(world, "unit_admin", assessment, code, raw, refresh=False)
+        assert reload(assessment).answered_count == 0  # not yet
+        services.refresh_totals(services.assessments_qs().get(pk=assessment.pk))
+    current = reload(assessment)
+    assert current.answered_count == 3 and current.node_scores["A.1"] == "2/3"
+    assert LogEntry.objects.filter(action="evaluation.answer_saved").count() == 3

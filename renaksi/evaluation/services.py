@@ -48,7 +48,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -338,6 +338,7 @@ def save_answer(
     remove_file_ids: Iterable[int] = (),
     expected_version: int | None = None,
     sources: Mapping[str, Any] | None = None,
+    refresh: bool = True,
     _action: str = "evaluation.answer_saved",
 ) -> Answer:
     """Record one tier's answer to one item (see the module docstring). Returns the saved
@@ -351,6 +352,9 @@ def save_answer(
     to add; ``remove_file_ids``: AnswerFile ids to detach. ``expected_version``: the
     answer's version the person saw (None: they saw no answer). ``sources``: where counts
     came from (feed_from_indicators); a save by hand clears the source of a changed count.
+    ``refresh=False``: leave the cached totals to the caller, who saves many answers in its
+    own transaction and then calls ``refresh_totals`` once before it commits (the worksheet
+    import).
 
     Raises PermissionDenied, ValidationError (keys: answer, justification, evidence, files),
     AssessmentError (locked) and AnswerConflict.
@@ -395,7 +399,11 @@ def save_answer(
         except ValidationError as error:
             errors.setdefault("files", []).extend(error.messages)
     if tier in REVIEW_TIERS and not cleaned.empty and not justification:
-        self_row = Answer.objects.filter(assessment=assessment, item=item, tier=Tier.SELF).first()
+        self_row = (
+            Answer.objects.filter(assessment=assessment, item=item, tier=Tier.SELF)
+            .order_by()
+            .first()
+        )
         self_value = None if self_row is None else self_row.value
         if self_value is None or self_value != _stored_value(cleaned.value):
             errors.setdefault("justification", []).append(
@@ -526,7 +534,8 @@ def save_answer(
             before=changed_before,
             after=changed_after,
         )
-        refresh_totals(assessment)
+        if refresh:
+            refresh_totals(assessment)
     return _reload(answer)
 
 
@@ -557,26 +566,24 @@ def _sources_for(
 def _reload(answer: Answer | None) -> Answer | None:
     if answer is None:
         return None
-    return (
-        Answer.objects.select_related("item", "answered_by")
-        .prefetch_related("evidence", "answer_files__file")
-        .filter(pk=answer.pk)
-        .first()
-    )
+    return Answer.objects.select_related("item", "answered_by").filter(pk=answer.pk).first()
 
 
 def _snapshot(answer: Answer | None) -> dict[str, Any]:
     """What the audit trail keeps of an answer (texts for people, ids for programs)."""
     if answer is None:
         return {}
+    evidence = sorted(answer.evidence.order_by().values_list("pk", "title"))
     return {
         "answer": answer_text(answer),
         "value": _value_text(answer.value),
         "justification": answer.justification,
-        "evidence_ids": sorted(answer.evidence.values_list("pk", flat=True)),
-        "evidence": sorted(answer.evidence.values_list("title", flat=True)),
+        "evidence_ids": [pk for pk, _title in evidence],
+        "evidence": sorted(title for _pk, title in evidence),
         "files": sorted(
-            AnswerFile.objects.filter(answer=answer).values_list("original_name", flat=True)
+            AnswerFile.objects.filter(answer=answer)
+            .order_by()
+            .values_list("original_name", flat=True)
         ),
     }
 
@@ -593,11 +600,9 @@ def refresh_totals(assessment: Assessment, *, tree=None):
     answered = [node for node in tree.items if result.by_code[node.code].value is not None]
     answered_codes = {node.code for node in answered}
     with_evidence = set(
-        Answer.objects.filter(assessment=assessment, tier=Tier.SELF, evidence__isnull=False)
-        .values_list("item__code", flat=True)
-        .distinct()
-    ) | set(
-        Answer.objects.filter(assessment=assessment, tier=Tier.SELF, answer_files__isnull=False)
+        Answer.objects.filter(assessment=assessment, tier=Tier.SELF)
+        .filter(Q(evidence__isnull=False) | Q(answer_files__isnull=False))
+        .order_by()
         .values_list("item__code", flat=True)
         .distinct()
     )
