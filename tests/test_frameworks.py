@@ -208,6 +208,35 @@ def test_zi_reform_percentage_items_have_formula_and_inputs():
     assert all(n.answer_type for n in items)
 
 
+ZI_REFORM = {  # DOMAIN §5.3: sub-component → (weight, answer types of its items)
+    "A.II.1.i": ("2", "percent percent"),
+    "A.II.1.ii": ("1", "abcde"),
+    "A.II.1.iii": ("1", "abcd"),
+    "A.II.2.i": ("0.5", "abcd"),
+    "A.II.2.ii": ("1", "abc abc"),
+    "A.II.2.iii": ("2", "abcde abcde abcde"),
+    "A.II.3.i": ("1.5", "abc"),
+    "A.II.3.ii": ("1.5", "abc"),
+    "A.II.3.iii": ("2", "percent"),
+    "A.II.4.i": ("2", "percent"),
+    "A.II.4.ii": ("1.5", "abcd"),
+    "A.II.4.iii": ("1.5", "abcd"),
+    "A.II.5.i": ("2.5", "abcde"),
+    "A.II.5.ii": ("3", "percent"),
+    "A.II.5.iii.a": ("1", "percent"),
+    "A.II.5.iii.b": ("1", "percent"),
+    "A.II.6.i": ("2", "abcd percent"),
+    "A.II.6.ii": ("2.5", "abcd"),
+}
+
+
+def test_zi_reform_sub_components_and_answer_types_as_5_3():
+    nodes = by_code(spec_of(ZI))
+    for code, (weight, types) in ZI_REFORM.items():
+        assert nodes[code].weight_fraction == Fraction(weight), code
+        assert [c.answer_type for c in nodes[code].children] == types.split(), code
+
+
 def test_zi_reform_area_6_gap_is_a_finding_not_an_error():
     spec, findings = parse_file(ZI)
     findings = findings + validate(spec)
