@@ -1,6 +1,7 @@
 """The worksheet page of an assessment: download the XLSX, upload a filled one."""
 
 import io
+from fractions import Fraction
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -186,3 +187,18 @@ def test_queries_do_not_grow_with_the_answers(client, world, assessment):
         assert client.get(url).status_code == 200
         assert client.get(page(assessment)).status_code == 200
     assert len(many) == len(few)
+
+
+def test_numbers_follow_the_language(client, world, assessment):
+    """The message after an upload writes the index the way the page's language does."""
+    from django.utils import translation
+
+    client.force_login(world.users["unit_admin"])
+    data = fill(assessment.framework, {"A.1.ii.a": {"E": "Ya"}})
+    response = upload(client, assessment, data)
+    assert "Indeks sekarang 0,33." in client.get(response["Location"]).content.decode()
+    with translation.override("en"):
+        from renaksi.evaluation.worksheet import _comma
+
+        assert _comma(Fraction(2, 3)) == "0.67"
+    assert _comma(Fraction(2, 3)) == "0,67"

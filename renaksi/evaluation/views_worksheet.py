@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
+from django.utils.formats import number_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -130,7 +131,7 @@ def _worksheet(request: HttpRequest, pk: int) -> HttpResponse:
                         "saved": len(result.saved),
                         "unchanged": len(result.unchanged),
                         "empty": len(result.empty),
-                        "index": str(display(result.index)).replace(".", ",")
+                        "index": number_format(display(result.index), 2)
                         if result.index is not None
                         else "–",
                     },

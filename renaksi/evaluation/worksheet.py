@@ -36,6 +36,7 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -96,11 +97,11 @@ def weight_text(weight: Fraction | None) -> str | None:
 
 
 def _comma(value: Fraction | Decimal | None, decimals: int = 2) -> str:
-    """A value the Indonesian way: "0,67"."""
+    """A value in the active language's way: "0,67" (Indonesian), "0.67" (English)."""
     if value is None:
         return ""
     shown = value if isinstance(value, Decimal) else display(value, decimals)
-    return str(shown).replace(".", ",")
+    return number_format(shown, decimals)  # "0,67" in Indonesian, "0.67" in English
 
 
 def option_rows(tree: Tree, node: TreeNode) -> list[dict[str, Any]]:

@@ -7,6 +7,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from renaksi.evaluation import services
@@ -131,7 +132,7 @@ class Command(BaseCommand):
                 "saved": len(result.saved),
                 "unchanged": len(result.unchanged),
                 "empty": len(result.empty),
-                "index": str(display(result.index)).replace(".", ",")
+                "index": number_format(display(result.index), 2)
                 if result.index is not None
                 else "–",
                 "category": result.category or "–",

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from renaksi.evaluation.scoring import ScoringError, load_tree, parse_answers, score
@@ -26,7 +27,7 @@ def _text(value, suffix=""):
     from renaksi.evaluation.scoring import display
 
     shown = display(value)
-    return "–" if shown is None else str(shown).replace(".", ",") + suffix
+    return "–" if shown is None else number_format(shown, 2) + suffix
 
 
 def scored_json(framework, tree, result) -> dict:
