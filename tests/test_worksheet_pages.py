@@ -74,6 +74,7 @@ def test_page_offers_the_download_and_the_upload(client, world, assessment):
     assert reverse("evaluation:worksheet_download", args=[assessment.pk]) in html
     assert 'enctype="multipart/form-data"' in html
     assert "KPU Kabupaten Bengkayang" in html
+    assert reverse("evaluation:assessment", args=[assessment.pk]) in html  # back to the LKE
 
 
 def test_download_is_the_assessment_worksheet(client, world, assessment):
