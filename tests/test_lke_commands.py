@@ -214,11 +214,21 @@ def test_score_counts_nothing_answered(framework, tmp_path):
     assert len(data["unanswered"]) == 17
 
 
-def test_help_is_plain_words():
-    for name in ("lke_template", "lke_score", "lke_import"):
-        out = io.StringIO()
-        with pytest.raises(SystemExit):
-            call_command(name, "--help", stdout=out)
+@pytest.mark.parametrize(
+    ("name", "phrases"),
+    [
+        ("lke_template", ["Tulis lembar kerja LKE", "--framework FRAMEWORK", "json (bawaan)"]),
+        ("lke_score", ["tanpa menyimpan apa pun", '{"numerator": n, "denominator": d}']),
+        ("lke_import", ["Semua jawaban disimpan atau tidak", "FILE.xlsx", "--user USER"]),
+    ],
+)
+def test_help_is_plain_words(name, phrases):
+    from django.core.management import load_command_class
+
+    text = load_command_class("renaksi.evaluation", name).create_parser("manage.py", name)
+    help_text = " ".join(text.format_help().split())
+    for phrase in phrases:
+        assert phrase in help_text
 
 
 # -- lke_import -----------------------------------------------------------------------------
@@ -358,3 +368,50 @@ def test_import_failures(framework, unit, tmp_path):
     with pytest.raises(CommandError):
         run("lke_import", "--unit", "00", "--year", "2024", "--framework", "uji-2024", str(wrong))
     assert not Answer.objects.exists()
+
+
+def test_a_failure_is_one_line_and_a_non_zero_exit(tmp_path):
+    """Run as people do: ``manage.py lke_template`` with a wrong format fails before touching
+    the database, with one Indonesian line on stderr and exit status 1."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "SECRET_KEY": "uji",
+        "RENAKSI_DATA_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "renaksi.settings",
+    }
+    result = subprocess.run(  # noqa: S603 (fixed arguments)
+        [
+            sys.executable,
+            str(root / "manage.py"),
+            "lke_template",
+            "--framework",
+            "zi-2021",
+            "--format",
+            "pdf",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=root,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        "CommandError: Format “pdf” tidak dikenal: pilih json atau xlsx."
+    ]
+    helped = subprocess.run(  # noqa: S603 (fixed arguments)
+        [sys.executable, str(root / "manage.py"), "lke_score", "--help"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=root,
+        timeout=120,
+    )
+    assert helped.returncode == 0
+    assert "Hitung nilai LKE dari berkas jawaban JSON" in helped.stdout
+    assert "--answers ANSWERS" in helped.stdout
