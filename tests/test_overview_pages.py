@@ -63,6 +63,7 @@ def test_province_figures_38_regencies_as_in_jatim_2021():
     assert [cell.kind for cell in first.cells] == ["accepted", "waiting", "overdue", "overdue"]
     assert first.cells[0].late
     assert first.area_scores == [Decimal("0.50"), Decimal("3.25")]
+    assert [cell.kind for cell in data["own"]] == ["overdue"] * 4  # the province sent nothing
 
 
 def test_rate_text_matches_the_province_report():
@@ -185,3 +186,13 @@ def test_same_queries_at_14_and_514_regencies(client):
     response, _ = get(client, province_user, pages[0][1])
     assert response.context["total"] == 514
     assert response.context["page"].paginator.num_pages == 11
+
+
+def test_a_status_without_a_quarter_filters_the_current_one(client):
+    province = build_province("35", 12)
+    user = reviewer_of(province, "jatim")
+    url = reverse("submissions:province", args=[province.pk]) + f"?tahun={YEAR}&status=diterima"
+    response, _ = get(client, user, url)
+    # 2022 is past: its current quarter is TW IV, where nothing was accepted.
+    assert response.context["chosen"]["triwulan"] == 4
+    assert response.context["rows"] == []

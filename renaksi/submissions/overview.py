@@ -436,6 +436,16 @@ def province_overview(
     )
     summaries = _quarter_summaries(counts, 0, total, year=year, due=due, today=today)
     lke = _lke_summary(regencies, year, framework)
+    own_submissions = {
+        s.quarter: s
+        for s in Submission.objects.filter(unit=province, year=year).select_related("at_unit")
+    }
+    own = [
+        cell_for(q, own_submissions.get(q), year=year, due_on=due[q], today=today) for q in QUARTERS
+    ]
+    own_plan = (
+        ActionPlan.objects.filter(unit=province, year=year).values_list("pk", flat=True).first()
+    )
 
     shown = regencies
     if search:
@@ -458,6 +468,8 @@ def province_overview(
     )
     return {
         "province": province,
+        "own": own,
+        "own_plan": own_plan,
         "year": year,
         "framework": framework,
         "areas": areas,

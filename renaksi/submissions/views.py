@@ -352,12 +352,16 @@ def province_view(request: HttpRequest, unit: int) -> HttpResponse:
     regencies = Unit.objects.filter(parent=province)
     year = _year(request, regencies, today)
     quarter = _int(request.GET.get("triwulan"))
+    if quarter not in overview.QUARTERS:
+        quarter = None
+    if quarter is None and request.GET.get("status") in overview.STATUS_FILTERS:
+        quarter = _current_quarter(year, today)  # a status is always of one quarter
     order = request.GET.get("urut", "kode")
     data = overview.province_overview(
         province,
         year=year,
         today=today,
-        quarter=quarter if quarter in overview.QUARTERS else None,
+        quarter=quarter,
         status=request.GET.get("status", ""),
         order=order if order in overview.ORDERS else "kode",
         search=request.GET.get("q", "").strip()[:100],
