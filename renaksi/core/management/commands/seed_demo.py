@@ -1,4 +1,11 @@
-"""python manage.py seed_demo: the Bengkayang demo unit, its 2022 plan and demo logins."""
+"""python manage.py seed_demo: the Bengkayang demo unit, its 2022 plan, its year and demo logins.
+
+By default the demo tells Bengkayang's 2022 as it happened (renaksi/core/demo_story.py, at
+the story's moments through renaksi/core/demo_clock.py): the plan submitted and approved
+(ditetapkan) in April 2022, January–September reported and reviewed (renaksi/work/demo.py),
+monitoring in March, June and September. ``--plan-only`` stops after the units, the users and
+the imported plan, still a draft with no year's work (for tests that edit or re-import it).
+"""
 
 from pathlib import Path
 
@@ -7,13 +14,14 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from renaksi.access.models import UnitRole
+from renaksi.core.demo_clock import DemoClock
+from renaksi.core.demo_story import SET_UP, tell_the_year
 from renaksi.evaluation.frameworks import load_shipped
 from renaksi.importer.services import ImportRefused, import_decree
 from renaksi.plans.models import ActionPlan, ChangeArea
 from renaksi.teams.models import Position, ReformTeam, TeamMember
 from renaksi.units.models import Unit
 from renaksi.work.agents import seed_demo_agent_plan
-from renaksi.work.demo import seed_demo_work
 from renaksi.work.files import StoredFiles
 
 DEMO_DECREE = (
@@ -37,12 +45,16 @@ DEMO_USERS = [
     ("agen", "Agen Perubahan Bengkayang", "Agen Perubahan, KPU Kab. Bengkayang 2022"),
     ("kalbar", "Peninjau Kalimantan Barat", "peninjau KPU Provinsi Kalimantan Barat"),
     ("kpuri", "Pembaca KPU RI", "pembaca KPU RI (melihat semua satker)"),
+    ("pelaksana1", "Pelaksana Area 1–4", "Koordinator Tim Pelaksana Area 1–4, Bengkayang 2022"),
+    ("pelaksana6", "Pelaksana Area 6–8", "Koordinator Tim Pelaksana Area 6–8, Bengkayang 2022"),
+    ("kpuri-peninjau", "Peninjau KPU RI", "peninjau KPU RI (memutuskan kiriman provinsi)"),
 ]
 # username, unit code, role
 DEMO_ROLES = [
     ("sekretariat", "6107", UnitRole.Role.ADMIN),
     ("kalbar", "61", UnitRole.Role.REVIEWER),
     ("kpuri", "00", UnitRole.Role.VIEWER),
+    ("kpuri-peninjau", "00", UnitRole.Role.REVIEWER),
 ]
 # username, position, change area number
 DEMO_TEAM = [
@@ -50,6 +62,8 @@ DEMO_TEAM = [
     ("pelaksana5", Position.PELAKSANA_KOORDINATOR, 5),
     ("asesor", Position.ASESOR_KETUA, None),
     ("agen", Position.AGEN_PERUBAHAN, None),
+    *(("pelaksana1", Position.PELAKSANA_KOORDINATOR, area) for area in (1, 2, 3, 4)),
+    *(("pelaksana6", Position.PELAKSANA_KOORDINATOR, area) for area in (6, 7, 8)),
 ]
 
 
@@ -60,10 +74,22 @@ def demo_password(username: str) -> str:
 class Command(BaseCommand):
     help = "Buat data demo: satker Bengkayang, rencana aksi 2022 dari keputusannya, akun demo."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--plan-only",
+            action="store_true",
+            help="Hanya satker, akun dan rencana aksi (draf); tanpa cerita tahun 2022.",
+        )
+
     def handle(self, *args, **options):
         # StoredFiles outside the transaction: a failed seed leaves no evidence file behind.
-        with StoredFiles() as stored, transaction.atomic():
+        # The story's clock: the demo unit sets Renaksi up on 10 January 2022 and lives its
+        # year (renaksi/core/demo_clock.py); --plan-only runs at today's time.
+        plan_only = options["plan_only"]
+        with StoredFiles() as stored, transaction.atomic(), DemoClock() as clock:
             load_shipped()  # the evaluation frameworks (renaksi/evaluation/data/frameworks)
+            if not plan_only:
+                clock.set(SET_UP)
             units = self._units()
             try:
                 result = import_decree(
@@ -76,8 +102,10 @@ class Command(BaseCommand):
             self._roles_and_team(users, units)
             plan = ActionPlan.objects.filter(unit=units["6107"], year=2022).first()
             seed_demo_agent_plan(plan, users["agen"])  # the change agent's own plan
-            # January–March of area 5, with real evidence files (renaksi/work/demo.py).
-            work = seed_demo_work(plan, users["pelaksana5"], users["asesor"], stored)
+            story = None
+            if not plan_only and plan is not None:
+                # The year 2022 at its own moments (renaksi/core/demo_story.py).
+                story = tell_the_year(plan, users, stored, clock)
         if result is not None:
             counts = result.decree.counts()
             state = {"created": "dibuat", "unchanged": "sudah ada", "replaced": "diganti"}
@@ -87,8 +115,9 @@ class Command(BaseCommand):
                 f"{counts['activities']} kegiatan, {counts['sub_activities']} sub kegiatan, "
                 f"{counts['indicators']} indikator, {len(result.decree.findings)} temuan impor."
             )
-        if work:
-            self.stdout.write(f"Realisasi demo Januari–Maret 2022 dicatat: {work} periode.")
+        if story is not None:
+            for line in story.lines():
+                self.stdout.write(line)
         self.stdout.write("Akun demo (hanya untuk uji coba, jangan dipakai di produksi):")
         for username, _, description in DEMO_USERS:
             self.stdout.write(f"  {username} / {demo_password(username)}  — {description}")
