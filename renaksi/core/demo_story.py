@@ -46,8 +46,7 @@ class Story:
             out.append("Bulan monitoring rencana aksi demo: Maret, Juni, September.")
         if self.months:
             out.append(
-                f"Realisasi demo Januari–September 2022 dicatat: {self.months} periode "
-                "(8 area)."
+                f"Realisasi demo Januari–September 2022 dicatat: {self.months} periode (8 area)."
             )
         return out + self.notes
 

@@ -72,8 +72,11 @@ REPORTERS = {1: "pelaksana1", 2: "pelaksana1", 3: "pelaksana1", 4: "pelaksana1"}
 REPORTERS.update({5: "pelaksana5", 6: "pelaksana6", 7: "pelaksana6", 8: "pelaksana6"})
 
 Status = Realisation.Status
-DONE, IN_PROGRESS, NOT_DONE, POSTPONED = Status.DONE, Status.IN_PROGRESS, Status.NOT_DONE, (
-    Status.POSTPONED
+DONE, IN_PROGRESS, NOT_DONE, POSTPONED = (
+    Status.DONE,
+    Status.IN_PROGRESS,
+    Status.NOT_DONE,
+    (Status.POSTPONED),
 )
 
 RETURN_COMMENT = (
@@ -489,4 +492,3 @@ def _save_files(reporter, period, current, files, meta, stored, *, data=None) ->
             if row.thumbnail:
                 stored.register(row.thumbnail.name)
     return realisation
-

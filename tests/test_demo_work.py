@@ -1,0 +1,266 @@
+"""seed_demo's 2022 of the Bengkayang plan: January–September of all eight areas, recorded
+through the services at the story's moments, truthfully and once.
+
+The expected figures are counted by hand from the decree's schedule (scheduled cells of
+January–September per quarter: 131, 113, 115) and the story told in renaksi/work/demo.py,
+not computed from its table: a change of the story or of a service shows here.
+"""
+
+import datetime
+from collections import Counter
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+
+from renaksi.access.policy import DECIDE_SUBMISSION, EDIT_REALISATION, VERIFY_REALISATION
+from renaksi.audit.models import LogEntry
+from renaksi.plans.models import ActionPlan, SubActivity, months_to_mask
+from renaksi.work import demo, realisations
+from renaksi.work.files import evidence_storage, reuse_map, validate_upload
+from renaksi.work.models import (
+    Evidence,
+    EvidenceFile,
+    EvidenceReview,
+    IndicatorValue,
+    Realisation,
+    Review,
+    SchedulePeriod,
+)
+
+pytestmark = pytest.mark.django_db
+
+WIB = datetime.timezone(datetime.timedelta(hours=7))
+
+
+@pytest.fixture(autouse=True)
+def evidence_folder(settings, tmp_path):
+    folder = tmp_path / "evidence"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "evidence": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(folder), "base_url": None},
+        },
+    }
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return folder
+
+
+def seed(*args) -> str:
+    out = StringIO()
+    call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def stored(folder) -> list[str]:
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+
+
+def quarter(month: int) -> int:
+    return (month - 1) // 3 + 1
+
+
+def table_counts() -> dict[str, int]:
+    from renaksi.evaluation.models import Answer, Assessment
+    from renaksi.monitoring.models import AreaNote, FollowUp, QuarterReport
+    from renaksi.submissions.models import Submission, SubmissionStep
+
+    models = (
+        Realisation, Evidence, EvidenceFile, Review, EvidenceReview, IndicatorValue, LogEntry,
+        QuarterReport, AreaNote, FollowUp, Assessment, Answer, Submission, SubmissionStep, User,
+    )  # fmt: skip
+    return {model.__name__: model.objects.count() for model in models}
+
+
+def test_the_year_is_recorded_truthfully_and_once(evidence_folder):
+    output = seed()
+    assert "Realisasi demo Januari–September 2022 dicatat: 348 periode (8 area)." in output
+    assert "kpuri-peninjau / renaksi-kpuri-peninjau" in output
+    plan = ActionPlan.objects.get(unit__code="6107", year=2022)
+    rows = list(Realisation.objects.select_related("period", "sub_activity__activity__area"))
+
+    # Scheduled cells of January–September, per quarter (the decree's schedule), and the
+    # cells reported: all but March's and June's JDIH, June's organisation chart and all of
+    # area 2 (6 cells) and area 3 (2 cells) in September.
+    scheduled = Counter(
+        quarter(month)
+        for month in SchedulePeriod.objects.filter(
+            plan=plan, sub_activity__isnull=False, period__lte=9
+        ).values_list("period", flat=True)
+    )
+    assert scheduled == {1: 131, 2: 113, 3: 115}
+    assert Counter(quarter(r.period.period) for r in rows) == {1: 130, 2: 111, 3: 107}
+    assert {r.period.period for r in rows} == set(range(1, 10))
+    assert {r.sub_activity.activity.area.number for r in rows} == set(range(1, 9))
+
+    # How each month ends, per quarter: (review state, status, late) → cells.
+    by_quarter = {q: Counter() for q in (1, 2, 3)}
+    for r in rows:
+        by_quarter[quarter(r.period.period)][(r.state, r.status, r.late)] += 1
+    verified, waiting, returned, draft = "terverifikasi", "diajukan", "dikembalikan", "draf"
+    assert by_quarter[1] == {
+        (verified, "selesai", False): 117,
+        (verified, "selesai", True): 10,  # area 4's January, reported on 14 February
+        (verified, "ditunda", False): 1,
+        (verified, "tidak_terlaksana", False): 1,
+        (verified, "dalam_proses", False): 1,
+    }
+    assert by_quarter[2] == {
+        (verified, "selesai", False): 102,
+        (verified, "selesai", True): 6,  # area 7's April, reported on 18 May
+        (verified, "ditunda", False): 1,
+        (verified, "tidak_terlaksana", False): 1,
+        (verified, "dalam_proses", False): 1,
+    }
+    assert by_quarter[3] == {
+        (verified, "selesai", False): 68,
+        (verified, "selesai", True): 6,  # area 8's July, reported on 22 August
+        (verified, "ditunda", False): 1,
+        (verified, "tidak_terlaksana", False): 1,
+        (verified, "dalam_proses", False): 1,
+        (returned, "selesai", False): 1,  # area 5's August minutes
+        (waiting, "selesai", False): 26,  # September, sent on 3 October
+        (draft, "dalam_proses", False): 3,  # area 4's SPBE items in September
+    }
+    # Reasons and postponements as the service requires them.
+    for r in rows:
+        if r.status == "tidak_terlaksana":
+            assert r.reason
+        if r.status == "ditunda":
+            assert r.postponed_to > r.period.period
+    assert sorted((r.period.period, r.postponed_to) for r in rows if r.status == "ditunda") == [
+        (2, 3),
+        (5, 7),
+        (8, 10),
+    ]
+
+    # Late means after the due day (the 5th of the next month) in Bengkayang's time; every
+    # moment is one of 2022's, and each row was submitted by the area's coordinator.
+    for r in rows:
+        saved_on = r.created_at.astimezone(WIB).date()
+        assert saved_on.year == 2022
+        assert r.late == (saved_on > r.period.due_on), (r.period, saved_on)
+        area = r.sub_activity.activity.area.number
+        assert r.created_by.username == demo.REPORTERS[area]
+        if r.state != draft:
+            assert r.submitted_by.username == demo.REPORTERS[area]
+    assert not LogEntry.objects.filter(created_at__year__gt=2022).exists()
+
+    # The reviews: one verdict per decision by the Ketua Tim Asesor; two returns with the
+    # refused minutes, one of them fixed (a replaced file) and verified.
+    assert Review.objects.filter(verdict=verified).count() == 318
+    returns = list(Review.objects.filter(verdict=returned).select_related("realisation__period"))
+    assert sorted(r.realisation.period.period for r in returns) == [2, 8]
+    assert {r.comment for r in returns} == {demo.RETURN_COMMENT}
+    assert {r.reviewer.username for r in Review.objects.all()} == {"asesor"}
+    notes = EvidenceReview.objects.filter(accepted=False)
+    assert notes.count() == 2 and {n.comment for n in notes} == {demo.REFUSED_NOTE}
+    replaced = Evidence.objects.get(is_current=False)
+    assert replaced.realisation.period.period == 2 and replaced.realisation.state == verified
+    assert Evidence.objects.get(replaces=replaced).original_name.endswith("-ttd.pdf")
+    actions = Counter(
+        LogEntry.objects.filter(action__startswith="work.realisation").values_list(
+            "action", flat=True
+        )
+    )
+    assert actions == {
+        "work.realisation_saved": 348,
+        "work.realisation_submitted": 346,  # the three drafts are not, the fixed one twice
+        "work.realisation_verified": 318,
+        "work.realisation_returned": 2,
+    }
+
+    # Evidence: the done and in-progress months have a real file each (some a photo too),
+    # every file different (none "reused elsewhere"); not done / postponed have none.
+    current = Evidence.objects.filter(is_current=True).select_related("file", "realisation")
+    with_files = {e.realisation_id for e in current}
+    for r in rows:
+        assert (r.pk in with_files) == (r.status in ("selesai", "dalam_proses")), r.period
+    assert EvidenceFile.objects.count() == Evidence.objects.count()
+    assert not any(reuse_map(list(current)).values())
+    storage = evidence_storage()
+    for item in list(current)[::37]:
+        with storage.open(item.file.file.name) as handle:
+            data = handle.read()
+        assert len(data) == item.file.size < 20_000
+        assert validate_upload(SimpleUploadedFile(item.original_name, data)).file_type in (
+            "pdf",
+            "png",
+        )
+    assert Counter(e.file.file_type for e in current)["png"] > 20
+
+    # Indicator values: the two indicators with a target (LHKPN / LHKASN filers, area 7).
+    def values_of(text_start: str) -> dict[int, Decimal]:
+        return {
+            v.realisation.period.period: v.value
+            for v in IndicatorValue.objects.filter(
+                indicator__text__startswith=text_start
+            ).select_related("realisation__period")
+        }
+
+    assert values_of("100% seluruh wajib lapor LHKPN") == {1: 45, 2: 80, 3: 100}
+    assert values_of("100% seluruh wajib lapor LHKASN") == {1: 30, 2: 70, 3: 95}
+    measurable = IndicatorValue.objects.count()
+    assert measurable > 150
+    assert not IndicatorValue.objects.filter(realisation__status="tidak_terlaksana").exists()
+
+    # The plan: approved on the decree's date, monitored in March, June and September.
+    plan.refresh_from_db()
+    assert plan.status == ActionPlan.Status.DITETAPKAN
+    assert plan.approved_at.astimezone(WIB).date() == datetime.date(2022, 4, 11)
+    assert plan.approved_by.username == "pimpinan"
+    assert plan.monitoring_months == months_to_mask([3, 6, 9])
+
+    # A second run adds nothing and changes nothing (files included).
+    files = stored(evidence_folder)
+    before = table_counts()
+    states = list(Realisation.objects.order_by("pk").values_list("pk", "state", "version"))
+    output = seed()
+    assert "Realisasi demo" not in output and "ditetapkan" not in output
+    assert table_counts() == before
+    assert list(Realisation.objects.order_by("pk").values_list("pk", "state", "version")) == (
+        states
+    )
+    assert stored(evidence_folder) == files
+
+
+def test_the_demo_people_may_do_what_the_story_has_them_do():
+    seed()
+    plan = ActionPlan.objects.get(unit__code="6107", year=2022)
+    subs = {
+        area: SubActivity.objects.filter(activity__area__plan=plan, activity__area__number=area)
+        .select_related("activity__area__plan")
+        .first()
+        for area in range(1, 9)
+    }
+    users = {u.username: u for u in User.objects.all()}
+    for area, sub in subs.items():
+        reporters = {
+            name for name in ("pelaksana1", "pelaksana5", "pelaksana6")
+            if users[name].has_perm(EDIT_REALISATION, sub)
+        }  # fmt: skip
+        assert reporters == {demo.REPORTERS[area]}
+    realisation = Realisation.objects.filter(state="diajukan").first()
+    assert users["asesor"].has_perm(VERIFY_REALISATION, realisation.sub_activity)
+    assert realisations.may(users["asesor"], "verify", realisation)
+    assert not realisations.may(users[demo.REPORTERS[5]], "verify", realisation)
+    # The KPU RI reviewer decides what waits at KPU RI; the reader does not.
+    from renaksi.submissions.models import Submission
+
+    waiting_at_kpu_ri = Submission(unit=plan.unit, at_unit=plan.unit.parent.parent)
+    assert users["kpuri-peninjau"].has_perm(DECIDE_SUBMISSION, waiting_at_kpu_ri)
+    assert not users["kpuri"].has_perm(DECIDE_SUBMISSION, waiting_at_kpu_ri)
+    assert users["kpuri-peninjau"].check_password("renaksi-kpuri-peninjau")
+
+
+def test_plan_only_leaves_a_draft_plan_without_the_year():
+    output = seed("--plan-only")
+    assert "Realisasi demo" not in output
+    plan = ActionPlan.objects.get(unit__code="6107", year=2022)
+    assert plan.status == ActionPlan.Status.DRAFT
+    assert not Realisation.objects.filter(plan=plan).exists()
+    assert User.objects.filter(username="kpuri-peninjau").exists()
