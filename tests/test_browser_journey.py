@@ -36,7 +36,7 @@ def sign_in(browser, live_server, username, password, problems):
 
 
 def test_correct_submit_approve_history_download_and_copy(live_server, browser, tmp_path):
-    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", "--plan-only", stdout=StringIO())  # a draft plan to work on
     plan = ActionPlan.objects.get()
     sub = SubActivity.objects.get(activity__area__plan=plan, name__startswith=WRONG[:-1])
     finding = sub.findings.get(kind="stale_year")

@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 PHONE = {"width": 360, "height": 780}
 DESKTOP = {"width": 1280, "height": 900}
-MONTH = 4  # seed_demo records January–March of area 5
+MONTH = 10  # seed_demo records January–September; TW I and II are locked by their submissions
 COMMENT = "Daftar hadir belum ditandatangani ketua; unggah ulang."
 
 

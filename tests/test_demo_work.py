@@ -264,3 +264,108 @@ def test_plan_only_leaves_a_draft_plan_without_the_year():
     assert plan.status == ActionPlan.Status.DRAFT
     assert not Realisation.objects.filter(plan=plan).exists()
     assert User.objects.filter(username="kpuri-peninjau").exists()
+
+
+def test_the_quarters_figures_narratives_follow_ups_and_submissions():
+    from renaksi.monitoring.models import AreaNote, FollowUp, QuarterReport
+    from renaksi.monitoring.services import follow_ups_in, quarter_figures
+    from renaksi.submissions.locks import lke_locked, quarter_locked
+    from renaksi.submissions.models import Submission
+
+    seed()
+    plan = ActionPlan.objects.get(unit__code="6107", year=2022)
+
+    # The monitoring figures agree with what was seeded (hand-counted: see the first test).
+    def figures(q: int) -> dict:
+        total = quarter_figures(plan, q).total
+        names = (
+            "scheduled", "due", "reported", "done", "verified", "late", "not_done", "postponed",
+            "in_progress", "awaiting_verification", "missing",
+        )  # fmt: skip
+        return {name: getattr(total, name) for name in names}
+
+    assert figures(1) == {
+        "scheduled": 131, "due": 131, "reported": 130, "done": 127, "verified": 127, "late": 10,
+        "not_done": 1, "postponed": 1, "in_progress": 1, "awaiting_verification": 0,
+        "missing": 1,
+    }  # fmt: skip
+    assert figures(2) == {
+        "scheduled": 113, "due": 113, "reported": 111, "done": 108, "verified": 108, "late": 6,
+        "not_done": 1, "postponed": 1, "in_progress": 1, "awaiting_verification": 0,
+        "missing": 2,
+    }  # fmt: skip
+    assert figures(3) == {
+        "scheduled": 115, "due": 115, "reported": 107, "done": 101, "verified": 74, "late": 6,
+        "not_done": 1, "postponed": 1, "in_progress": 4, "awaiting_verification": 26,
+        "missing": 8,
+    }  # fmt: skip
+    assert quarter_figures(plan, 1).total.achievement == Decimal("96.95")  # 127 / 131
+    targets = {
+        figure.indicator.text[:30]: (figure.realised, figure.achievement)
+        for area in quarter_figures(plan, 1).areas
+        for figure in area.indicators
+        if figure.target is not None
+    }
+    assert targets == {
+        "100% seluruh wajib lapor LHKPN": (100, 100),
+        "100% seluruh wajib lapor LHKAS": (95, 95),
+    }
+
+    # TW I–III narratives with the official report's data, and notes of the areas concerned.
+    reports = {r.quarter: r for r in QuarterReport.objects.filter(plan=plan)}
+    assert sorted(reports) == [1, 2, 3]
+    for report in reports.values():
+        assert report.obstacles and report.solutions and report.recommendations
+        assert report.report_number.endswith("/2022") and report.signer_name == "Musa Jairani"
+        assert report.report_date.year == 2022
+    notes = Counter(AreaNote.objects.filter(report__plan=plan).values_list("report__quarter"))
+    assert notes == {(1,): 3, (2,): 3, (3,): 3}
+
+    # Follow-ups carried from quarter to quarter until closed.
+    def shown(q: int) -> list[tuple[int, str]]:
+        return [(f.opened_in, f.state) for f in follow_ups_in(plan, q)]
+
+    assert FollowUp.objects.filter(plan=plan).count() == 5
+    assert shown(1) == [(1, "done"), (1, "done"), (1, "done")]  # as they are now
+    assert sorted(shown(2)) == [(1, "done"), (1, "done"), (1, "done"), (2, "in_progress")]
+    assert sorted(shown(3)) == [(1, "done"), (2, "in_progress"), (3, "open")]
+    closed = dict(FollowUp.objects.filter(plan=plan).values_list("action", "closed_in"))
+    assert sorted(v for v in closed.values() if v) == [2, 2, 3]
+
+    # The submission: TW I to Kalimantan Barat, back to Bengkayang, again, on to KPU RI,
+    # accepted; TW II waiting at Kalimantan Barat. Every step recorded, on time.
+    tw1 = Submission.objects.get(unit=plan.unit, year=2022, quarter=1)
+    steps = [
+        (s.action, s.at_unit.code, s.actor.username, s.created_at.astimezone(WIB).date().day)
+        for s in tw1.steps.select_related("at_unit", "actor")
+    ]
+    assert steps == [
+        ("submitted", "6107", "sekretariat", 13),
+        ("returned", "61", "kalbar", 18),
+        ("submitted", "6107", "sekretariat", 19),
+        ("forwarded", "61", "kalbar", 21),
+        ("accepted", "00", "kpuri-peninjau", 27),
+    ]
+    assert (tw1.state, tw1.at_unit.code, tw1.locked, tw1.late) == ("accepted", "00", True, False)
+    tw2 = Submission.objects.get(unit=plan.unit, year=2022, quarter=2)
+    assert (tw2.state, tw2.at_unit.code, tw2.locked, tw2.late) == ("submitted", "61", True, False)
+    assert [s.action for s in tw2.steps.all()] == ["submitted"]
+    assert not Submission.objects.filter(quarter=3).exists()
+    assert quarter_locked(plan.unit_id, 2022, 1) and quarter_locked(plan.unit_id, 2022, 2)
+    assert not quarter_locked(plan.unit_id, 2022, 3)
+    assert lke_locked(plan.unit_id, 2022)  # TW II waits for the province
+    actions = Counter(
+        LogEntry.objects.filter(action__startswith="submission.").values_list("action", flat=True)
+    )
+    assert actions == {
+        "submission.submitted": 2,
+        "submission.returned": 1,
+        "submission.resubmitted": 1,
+        "submission.forwarded": 1,
+        "submission.accepted": 1,
+    }
+    # The returned TW I was fixed before it was sent again: the area 4 note changed then.
+    from renaksi.core.demo_story import AREA_4_FIXED
+
+    note = AreaNote.objects.get(report__plan=plan, report__quarter=1, area__number=4)
+    assert (note.solutions, note.version) == (AREA_4_FIXED[1], 2)

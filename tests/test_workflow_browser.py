@@ -26,7 +26,7 @@ def sign_in(browser, live_server, username, password, problems):
 
 
 def test_submit_return_submit_approve_and_the_history(live_server, browser):
-    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", "--plan-only", stdout=StringIO())  # a draft plan to work on
     plan = ActionPlan.objects.get()
     plan_url = f"{live_server.url}/rencana/{plan.pk}/"
     problems: list[str] = []
