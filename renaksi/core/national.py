@@ -196,6 +196,9 @@ class NationalGenerator:
         progress=None,
         work: bool = False,
         reference_date: datetime.date | None = None,
+        monev: bool = False,
+        lke_share: float = 0.5,
+        lke_framework: str = "zi-2021",
     ):
         if years < 1:
             raise NationalRefused(_("Jumlah tahun minimal 1."))
@@ -214,6 +217,14 @@ class NationalGenerator:
 
             # It writes the schedule periods too (merging with any written before).
             self.steps.append(WorkStep(self, reference_date))
+            if monev:  # quarterly reports, follow-ups, LKE, submissions (work/national_monev.py)
+                from renaksi.work.national_monev import MonevStep
+
+                self.steps.append(
+                    MonevStep(
+                        self, reference_date, lke_share=lke_share, framework_code=lke_framework
+                    )
+                )
         else:
             self.steps.append(self._write_periods)
 

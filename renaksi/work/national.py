@@ -46,7 +46,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import User
-from django.db import connection
+from django.db import connection, models
 from django.utils import timezone
 
 from renaksi.plans.models import ActionPlan, Indicator
@@ -237,15 +237,24 @@ def insert_rows(model, rows: list[dict], *, ids: bool = True) -> None:
         names = ", ".join(f'"{f.column}"' for f in columns)
         attnames = [f.attname if f is not meta.pk else "id" for f in columns]
 
+        # A JSON column holds dicts of its own: never read as a row.
+        json = [isinstance(f, models.JSONField) for f in columns]
+
         def values(row):
-            for attname in attnames:
+            for attname, is_json in zip(attnames, json, strict=True):
                 value = row[attname] if attname in row else constant[attname]
-                yield value["id"] if type(value) is dict else value
+                yield value["id"] if type(value) is dict and not is_json else value
 
         if connection.vendor == "postgresql":
+            # JSON columns go through the field (a Jsonb adapter); the rest as they are.
             with cursor.cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
                 for row in rows:
-                    copy.write_row(tuple(values(row)))
+                    copy.write_row(
+                        tuple(
+                            f.get_db_prep_save(v, connection) if is_json else v
+                            for f, is_json, v in zip(columns, json, values(row), strict=True)
+                        )
+                    )
         else:
             prep = [
                 (lambda v: v)

@@ -55,6 +55,25 @@ class Command(BaseCommand):
             help="Tanpa pekerjaan tahunan (periode, realisasi, bukti dukung, verifikasi).",
         )
 
+        parser.add_argument(
+            "--no-monev",
+            action="store_true",
+            help="Tanpa monitoring triwulan (laporan, catatan area, tindak lanjut), LKE dan "
+            "kiriman berjenjang (bawaan: dibuat bersama pekerjaan tahunan).",
+        )
+        parser.add_argument(
+            "--lke-share",
+            type=float,
+            default=0.5,
+            help="Bagian rencana aksi yang diberi LKE penilaian mandiri, 0–1 (bawaan 0,5).",
+        )
+        parser.add_argument(
+            "--lke-framework",
+            default="zi-2021",
+            help="Kode kerangka LKE yang dipakai (bawaan zi-2021; muat dulu dengan "
+            "load_frameworks; tanpa kerangka terbit, LKE tidak dibuat).",
+        )
+
     def handle(self, *args, **options):
         codes = [code.strip() for code in options["units"].split(",") if code.strip()]
         try:
@@ -65,6 +84,9 @@ class Command(BaseCommand):
                 unit_codes=codes or None,
                 work=not options["no_work"],
                 reference_date=options["reference_date"],
+                monev=not options["no_monev"],
+                lke_share=options["lke_share"],
+                lke_framework=options["lke_framework"],
                 progress=lambda message: (
                     self.stdout.write(message) if options["verbosity"] > 1 else None
                 ),
@@ -92,6 +114,18 @@ class Command(BaseCommand):
                 f"({c['evidence_files']} berkas bangkitan tanpa isi), {c['reviews']} verifikasi "
                 f"({c['evidence_reviews']} catatan bukti dukung)."
             )
+        if not options["no_work"] and not options["no_monev"]:
+            self.stdout.write(
+                f"Monitoring dan evaluasi: {c['quarter_reports']} laporan triwulan "
+                f"({c['area_notes']} catatan area), {c['follow_ups']} tindak lanjut, "
+                f"{c['assessments']} LKE ({c['answers']} jawaban), {c['submissions']} kiriman "
+                f"({c['submission_steps']} langkah)."
+            )
+            if c["assessments_skipped"]:
+                self.stdout.write(
+                    f"LKE tidak dibuat: kerangka '{options['lke_framework']}' belum dimuat "
+                    "(jalankan load_frameworks) atau --lke-share 0."
+                )
         self.stdout.write(
             f"Semua akun buatan memakai kata sandi '{GENERATED_PASSWORD}' (hanya untuk uji coba)."
         )
