@@ -369,3 +369,49 @@ def test_the_quarters_figures_narratives_follow_ups_and_submissions():
 
     note = AreaNote.objects.get(report__plan=plan, report__quarter=1, area__number=4)
     assert (note.solutions, note.version) == (AREA_4_FIXED[1], 2)
+
+
+def test_the_demo_lke_is_answered_with_evidence_and_scored_by_the_rules():
+    from renaksi.evaluation.answers import answers_of
+    from renaksi.evaluation.models import Answer, Assessment
+    from renaksi.evaluation.scoring import display, load_tree, score
+    from renaksi.submissions.models import Submission
+
+    seed()
+    assessment = Assessment.objects.select_related("framework").get(unit__code="6107")
+    assert (assessment.year, assessment.framework.code) == (2022, "zi-2021")
+    # 110 items: two left unanswered, six answered without evidence (the lists show them).
+    assert (assessment.item_count, assessment.answered_count) == (110, 108)
+    assert assessment.without_evidence_count == 6
+    # The cached totals are the scorer's result on the stored answers.
+    result = score(load_tree(assessment.framework), answers_of(assessment))
+    assert assessment.index_value == display(result.index, 4)
+    assert assessment.category == result.category["code"] == "A"  # 80 < 82.30 ≤ 90
+    tiers = Counter(Answer.objects.filter(assessment=assessment).values_list("tier", flat=True))
+    assert tiers == {"self": 108, "unit_assessor": 6, "province": 4}
+    # A reviewer's score that differs from the self-assessment says why.
+    by_item = {
+        (a.item_id, a.tier): a for a in Answer.objects.filter(assessment=assessment)
+    }  # fmt: skip
+    differing = 0
+    for (item_id, tier), answer in by_item.items():
+        if tier == "self":
+            continue
+        if answer.value != by_item[(item_id, "self")].value:
+            differing += 1
+            assert answer.justification
+    assert differing == 5
+    # Evidence links are the plan's verified evidence of the unit and year.
+    linked = Answer.objects.filter(assessment=assessment, evidence__isnull=False).distinct()
+    assert linked.count() == 108 - 6
+    for answer in linked.prefetch_related("evidence__realisation")[:20]:
+        assert {e.realisation.state for e in answer.evidence.all()} == {"terverifikasi"}
+    # The LHKPN item is fed from the plan's LHKPN indicator (100 % of its target).
+    lhkpn = Answer.objects.get(
+        assessment=assessment, tier="self", item__title="Persentase penyampaian LHKPN"
+    )
+    assert lhkpn.value == 1 and lhkpn.sources["numerator"]["indicator_id"]
+    # TW I was sent before the LKE was started; TW II carries its totals.
+    tw1, tw2 = Submission.objects.filter(unit__code="6107").order_by("quarter")
+    assert tw1.snapshot["lke"] == {"available": False}
+    assert tw2.snapshot["lke"]["index"] == str(assessment.index_value)

@@ -38,6 +38,7 @@ class Story:
     plan_approved: bool = False
     monitoring_months: bool = False
     reports: int = 0
+    lke_answers: int = 0
     follow_ups: int = 0
     submission_steps: int = 0
     notes: list[str] = field(default_factory=list)
@@ -57,6 +58,11 @@ class Story:
                 f"Monitoring demo: {self.reports} laporan triwulan (TW I–III) dengan catatan "
                 f"area, {self.follow_ups} tindak lanjut."
             )
+        if self.lke_answers:
+            out.append(
+                f"LKE demo 2022 (Zona Integritas, PermenPANRB 90/2021): {self.lke_answers} "
+                "jawaban mandiri dengan bukti dukung, nilai Tim Asesor dan KPU Provinsi."
+            )
         if self.submission_steps:
             out.append(
                 "Kiriman demo: TW I dikirim, dikembalikan Kalimantan Barat, dikirim ulang, "
@@ -74,6 +80,7 @@ def tell_the_year(plan: ActionPlan, users: dict, stored, clock: DemoClock) -> St
     story.months = len({event.order // 10 for event in work})
     events += work
     events += _monitoring_events(plan, users, story)
+    events += _lke_events(plan, users, story)
     events += _submission_events(plan, users, story)
     run_events(events, clock)
     return story
@@ -407,3 +414,126 @@ def _submission_events(plan: ActionPlan, users: dict, story: Story) -> list[Even
         Event(TW1_ACCEPTED, 0, lambda: decide("kpuri-peninjau", True, ACCEPT_NOTE)),
         Event(TW2_SENT, 0, lambda: send(2)),
     ]
+
+
+# -- the LKE ------------------------------------------------------------------------------------
+
+LKE_FRAMEWORK = "zi-2021"  # the Zona Integritas LKE (PermenPANRB 90/2021): complete
+LKE_STARTED = at(2022, 6, 20, 9)  # the June evaluation (the decree's Mar/Jun/Sep marks)
+LKE_SKILL = 0.8
+# Items left without an answer and answered without evidence (by their place in the tree).
+UNANSWERED_EVERY = 37  # items 37, 74: unanswered
+NO_EVIDENCE_EVERY = 17  # items 17, 34, 51, 68, 85, 102 (but 37/74): answered without evidence
+ASSESSOR_DAY = at(2022, 7, 4, 9)
+PROVINCE_DAY = at(2022, 7, 20, 10)  # while TW II waits at Kalimantan Barat
+ASSESSOR_NOTE = "Bukti dukung belum menunjukkan pelaksanaan pada seluruh unit kerja."
+PROVINCE_NOTE = "Dokumen yang dilampirkan belum ditandatangani pejabat berwenang."
+
+
+def _lke_events(plan: ActionPlan, users: dict, story: Story) -> list[Event]:
+    """The unit's self-assessment in June (every item but two, most with the plan's verified
+    evidence, the LHKPN item fed from the plan's indicator), its Tim Asesor's scores on six
+    items in early July and the province's on four while TW II waits there."""
+    import random
+
+    from renaksi.evaluation import services as lke
+    from renaksi.evaluation.models import Answer, Assessment, Framework, Node, Tier
+    from renaksi.evaluation.scoring import option_codes
+    from renaksi.plans.models import Indicator
+    from renaksi.work.national_monev import demo_raw_answer
+
+    framework = (
+        Framework.objects.filter(code=LKE_FRAMEWORK, state=Framework.State.PUBLISHED)
+        .order_by("-version")
+        .first()
+    )
+    if framework is None or Assessment.objects.filter(unit_id=plan.unit_id, year=plan.year):
+        return []
+    secretariat = users["sekretariat"]
+    items = list(
+        Node.objects.filter(framework=framework, kind=Node.Kind.ITEM)
+        .select_related("change_area")
+        .order_by("sequence")
+    )
+    state: dict = {}
+
+    def answer_all() -> None:
+        assessment = lke.assessment_for(
+            plan.unit, plan.year, framework, create=True, actor=secretariat
+        )
+        state["assessment"] = assessment
+        rng = random.Random(f"renaksi-demo-lke-{plan.unit.code}-{plan.year}")  # noqa: S311
+        evidence = list(
+            lke.candidate_evidence(assessment)
+            .order_by("pk")
+            .values_list("pk", "realisation__sub_activity__activity__area__number")
+        )
+        by_area: dict[int, list[int]] = {}
+        for pk, area in evidence:
+            by_area.setdefault(area, []).append(pk)
+        every = [pk for pk, _area in evidence]
+        lhkpn = _lhkpn_item(items)
+        for number, item in enumerate(items, start=1):
+            if number % UNANSWERED_EVERY == 0 or item == lhkpn:
+                continue
+            raw = demo_raw_answer(lke.tree_node(item), rng, LKE_SKILL)
+            value = raw.get("option") or raw.get("counts") or raw.get("number")
+            area = item.change_area.number if item.change_area_id else None
+            pool = by_area.get(area) or every
+            linked = (
+                [] if number % NO_EVIDENCE_EVERY == 0 else rng.sample(pool, k=min(2, len(pool)))
+            )
+            lke.save_answer(
+                secretariat,
+                assessment,
+                item,
+                raw=value,
+                justification="Sesuai kondisi satker per Juni 2022.",
+                evidence_ids=linked,
+            )
+            story.lke_answers += 1
+        # The LHKPN filers' indicator of area 7 feeds the LHKPN item (its counts, its evidence).
+        indicator = Indicator.objects.filter(
+            sub_activity__activity__area__plan=plan, text__startswith=LHKPN_INDICATOR
+        ).first()
+        if lhkpn is not None and indicator is not None:
+            lke.add_link(secretariat, assessment, indicator, lhkpn, "")
+            story.lke_answers += len(lke.feed_from_indicators(assessment, secretariat).saved)
+
+    def review(tier: str, username: str, note: str, count: int) -> None:
+        assessment = Assessment.objects.get(pk=state["assessment"].pk)
+        for position, item in enumerate(
+            [item for item in items if item.answer_type in ("yes_no", "abc", "abcd", "abcde")][
+                :count
+            ]
+        ):
+            answer = Answer.objects.filter(assessment=assessment, item=item, tier=Tier.SELF).first()
+            if answer is None or not answer.option:
+                continue
+            options = list(option_codes(lke.tree_node(item)))
+            lower = options[min(len(options) - 1, options.index(answer.option) + 1)]
+            differs = position % 2 == 1 and lower != answer.option
+            lke.save_answer(
+                users[username],
+                assessment,
+                item,
+                tier=tier,
+                raw=lower if differs else answer.option,
+                justification=note if differs else "",
+            )
+
+    return [
+        Event(LKE_STARTED, 0, answer_all),
+        Event(ASSESSOR_DAY, 0, lambda: review(Tier.UNIT_ASSESSOR, "asesor", ASSESSOR_NOTE, 6)),
+        Event(PROVINCE_DAY, 0, lambda: review(Tier.PROVINCE, "kalbar", PROVINCE_NOTE, 4)),
+    ]
+
+
+LHKPN_INDICATOR = "100% seluruh wajib lapor LHKPN"
+
+
+def _lhkpn_item(items):
+    for item in items:
+        if item.answer_type == "percent" and item.title.strip() == "Persentase penyampaian LHKPN":
+            return item
+    return None
