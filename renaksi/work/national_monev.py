@@ -186,7 +186,8 @@ class MonevStep:
         )
         if created:
             source = User.objects.filter(username="pembaca-kpuri").first()
-            if source is not None:
+            if source is not None:  # the one generated password's hash
+                user.password = source.password
                 User.objects.filter(pk=user.pk).update(password=source.password)
             self.counts["users"] += 1
         _role, role_created = UnitRole.objects.get_or_create(
@@ -200,6 +201,27 @@ class MonevStep:
             ).values_list("unit_id", "user_id")
         )
         self.units = {unit.pk: unit for unit in Unit.objects.all()}
+
+    def _reviewer_of(self, province: Unit) -> int:
+        """The province's reviewer (``peninjau-<code>``), added when the province itself was
+        not generated."""
+        if province.pk not in self.reviewers:
+            username = f"peninjau-{province.code}"
+            user, created = User.objects.get_or_create(
+                username=username,
+                defaults={
+                    "first_name": f"Peninjau {province.name}"[:150],
+                    "email": f"{username}@renaksi.invalid",
+                    "password": self.national_reviewer.password,
+                },
+            )
+            self.counts["users"] += int(created)
+            _role, role_created = UnitRole.objects.get_or_create(
+                user=user, unit=province, role=UnitRole.Role.REVIEWER
+            )
+            self.counts["roles"] += int(role_created)
+            self.reviewers[province.pk] = user.pk
+        return self.reviewers[province.pk]
 
     def __call__(self, batch: Batch) -> None:
         if not self._ready:
@@ -428,7 +450,7 @@ class MonevStep:
         sent = min(sent, reference - datetime.timedelta(days=1))
         if sent <= end:
             return
-        first_reviewer = self.reviewers.get(province.pk) if province is not national else None
+        first_reviewer = self._reviewer_of(province) if province is not national else None
         national_id = self.national_reviewer.pk
         steps = [("submitted", people.admin.pk, unit.pk, "", sent)]
         moment = sent
