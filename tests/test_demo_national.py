@@ -180,7 +180,7 @@ def test_bulk_writes_and_the_command_options():
     out = StringIO()
     call_command(
         "generate_national", "--years", "1", "--first-year", "2022", "--units", "6107",
-        "--reference-date", "2022-10-20", "--lke-share", "0", stdout=out,
+        "--reference-date", "2022-10-20", "--monev", "--lke-share", "0", stdout=out,
     )  # fmt: skip
     text = out.getvalue()
     assert "Monitoring dan evaluasi:" in text and "0 LKE" in text
@@ -189,7 +189,7 @@ def test_bulk_writes_and_the_command_options():
     out = StringIO()
     call_command(
         "generate_national", "--years", "1", "--first-year", "2022", "--units", "6107",
-        "--reference-date", "2022-10-20", "--no-monev", stdout=out,
+        "--reference-date", "2022-10-20", stdout=out,
     )  # fmt: skip
     assert "Monitoring dan evaluasi" not in out.getvalue()
     assert not QuarterReport.objects.exists() and not Submission.objects.exists()

@@ -1,7 +1,7 @@
 """Quarterly monitoring, LKE and the submission chain of the generated national data.
 
-``generate_national`` runs ``MonevStep`` after the year's work (renaksi/work/national.py) on
-every batch of written plans (option ``--no-monev`` leaves it out; it needs the work). For
+``generate_national --monev`` runs ``MonevStep`` after the year's work (renaksi/work/national.py)
+on every batch of written plans (it needs the work; without ``--monev`` nothing of this). For
 each *ditetapkan* plan, and each quarter that ended before the reference date, it writes in
 bulk (one insert per table and batch, ``insert_rows``):
 

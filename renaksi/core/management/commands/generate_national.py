@@ -56,10 +56,10 @@ class Command(BaseCommand):
         )
 
         parser.add_argument(
-            "--no-monev",
+            "--monev",
             action="store_true",
-            help="Tanpa monitoring triwulan (laporan, catatan area, tindak lanjut), LKE dan "
-            "kiriman berjenjang (bawaan: dibuat bersama pekerjaan tahunan).",
+            help="Tambahkan monitoring triwulan (laporan, catatan area, tindak lanjut), LKE dan "
+            "kiriman berjenjang dalam berbagai status (butuh pekerjaan tahunan).",
         )
         parser.add_argument(
             "--lke-share",
@@ -84,7 +84,7 @@ class Command(BaseCommand):
                 unit_codes=codes or None,
                 work=not options["no_work"],
                 reference_date=options["reference_date"],
-                monev=not options["no_monev"],
+                monev=options["monev"] and not options["no_work"],
                 lke_share=options["lke_share"],
                 lke_framework=options["lke_framework"],
                 progress=lambda message: (
@@ -114,7 +114,7 @@ class Command(BaseCommand):
                 f"({c['evidence_files']} berkas bangkitan tanpa isi), {c['reviews']} verifikasi "
                 f"({c['evidence_reviews']} catatan bukti dukung)."
             )
-        if not options["no_work"] and not options["no_monev"]:
+        if options["monev"] and not options["no_work"]:
             self.stdout.write(
                 f"Monitoring dan evaluasi: {c['quarter_reports']} laporan triwulan "
                 f"({c['area_notes']} catatan area), {c['follow_ups']} tindak lanjut, "
