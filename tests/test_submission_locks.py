@@ -20,6 +20,17 @@ from .work_realisation_world import DECEMBER, JUNE, MARCH, YEAR, build_rworld, g
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _evidence_media(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "evidence": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "evidence")},
+        },
+    }
+
+
 @pytest.fixture
 def world():
     world = build_rworld()
@@ -183,3 +194,29 @@ def test_the_snapshot_keeps_the_evidence_index(client, world):
     html = client.get(reverse("submissions:detail", args=[sent.pk])).content.decode()
     assert f'data-evidence="{evidence["items"][0]["id"]}"' in html
     assert evidence["items"][0]["title"] in html
+
+
+def test_the_realisation_form_tells_the_lock(client, world):
+    from django.urls import reverse
+
+    first = save(world, MARCH)
+    chain.submit(world.users["unit_admin"], world.plan, 1)
+    client.force_login(world.users["implementer"])
+    url = reverse("work:realisation", kwargs={"period": world.period(MARCH).pk})
+    response = client.post(
+        url,
+        {
+            "status": "selesai",
+            "progress": "100",
+            "narrative": "Teks yang tidak boleh hilang",
+            "reason": "",
+            "postponed_to": "",
+            "evidence_kind": "lainnya",
+            "version": str(first.version),
+        },
+        follow=True,
+    )
+    assert response.status_code < 500
+    html = response.content.decode()
+    assert "sudah dikirim dan dikunci" in html
+    assert Realisation.objects.get(pk=first.pk).progress == first.progress
