@@ -251,13 +251,23 @@ def test_answer_outside_the_options_names_the_item_and_the_options(answer_type, 
     )
 
 
-@pytest.mark.parametrize("raw", [1, 0.5, True, None, ["a"], {"numerator": 1}])
+@pytest.mark.parametrize("raw", [1, 0.5, True, ["a"], {"numerator": 1}])
 def test_option_item_refuses_answers_of_another_type(raw):
     tree = single_item_tree("abc")
     with pytest.raises(ScoringError) as caught:
         parse_answers(tree, {"S.a": raw})
     assert caught.value.code == "S.a"
     assert "Butir S.a" in caught.value.message
+
+
+def test_null_is_unanswered_but_its_code_must_exist():
+    tree = zi_mp()
+    assert parse_answers(tree, {"A.1.ii.a": None}) == {}
+    result = scored(tree, {"A.1.ii.a": None, "A.1.ii.b": "a"})
+    assert result.by_code["A.1.ii.a"].value is None
+    assert "A.1.ii.a" in [n.code for n in result.unanswered]
+    with pytest.raises(ScoringError):
+        parse_answers(tree, {"A.1.zz": None})
 
 
 def test_empty_option_counts_as_unanswered():

@@ -150,3 +150,15 @@ def test_lke_score_on_the_zi_framework(shipped, tmp_path):
     assert data["index"] == 99.5
     assert data["category"]["code"] == "AA"
     assert len(data["nodes"]) == len(list(tree.walk()))
+
+
+def test_template_examples_are_a_valid_answers_file_for_every_framework(shipped, tmp_path):
+    for framework in shipped.values():
+        data = template_json(framework)
+        path = tmp_path / f"{framework.code}.json"
+        path.write_text(json.dumps({i["code"]: i["example"] for i in data["items"]}))
+        out = io.StringIO()
+        call_command(
+            "lke_score", "--framework", framework.code, "--answers", str(path), "--json", stdout=out
+        )
+        assert json.loads(out.getvalue())["items"] == len(data["items"])

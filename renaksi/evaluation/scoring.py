@@ -527,7 +527,8 @@ def score(tree: Tree, answers: Mapping[str, RawAnswer]) -> Result:
 
 def parse_answers(tree: Tree, raw: Mapping[str, Any]) -> dict[str, RawAnswer]:
     """``{"<item code>": <answer>}`` (a JSON answers file) → RawAnswers; unknown codes and
-    answers of the wrong type raise ``ScoringError`` naming the code."""
+    answers of the wrong type raise ``ScoringError`` naming the code. ``null`` (None) is an
+    item left unanswered."""
     parsed = {}
     for code, value in raw.items():
         node = tree.by_code.get(code)
@@ -535,5 +536,7 @@ def parse_answers(tree: Tree, raw: Mapping[str, Any]) -> dict[str, RawAnswer]:
             raise ScoringError(
                 code, _("Kode butir “%(code)s” tidak ada di kerangka ini.") % {"code": code}
             )
+        if value is None:
+            continue
         parsed[code] = parse_answer(node, value)
     return parsed
