@@ -41,6 +41,38 @@ PLAN_TEXTS = (
     "budget_reference",
 )
 
+# What work_items reads of a period's related rows: the tree and the plan as the page shows
+# them (the period and its realisation are read whole, see work_items).
+WORK_ITEM_FIELDS = (
+    *("id", "plan", "unit", "year", "sub_activity", "agent_action", "period", "planned"),
+    "due_on",
+    "plan__id",
+    "plan__unit",
+    "plan__year",
+    "plan__schedule_kind",
+    "plan__unit__id",
+    "plan__unit__name",
+    "plan__unit__code",
+    "plan__unit__time_zone",
+    "sub_activity__id",
+    "sub_activity__activity",
+    "sub_activity__number",
+    "sub_activity__name",
+    "sub_activity__position",
+    "sub_activity__activity__id",
+    "sub_activity__activity__area",
+    "sub_activity__activity__number",
+    "sub_activity__activity__position",
+    "sub_activity__activity__area__id",
+    "sub_activity__activity__area__number",
+    "agent_action__id",
+    "agent_action__agent_plan",
+    "agent_action__position",
+    "agent_action__title",
+    "agent_action__agent_plan__id",
+    "agent_action__agent_plan__agent",
+)
+
 _MONTH = re.compile(r"^(20\d\d)-(0[1-9]|1[0-2])$")
 
 
@@ -258,7 +290,12 @@ def work_items(user, year: int, month: int, today: datetime.date) -> WorkLists:
             "sub_activity__activity__area",
             "agent_action__agent_plan",
         )
-        .defer(*(f"plan__{name}" for name in PLAN_TEXTS))
+        # Only the columns the page shows of the related rows (dozens of periods, each with
+        # six related objects: the other columns were most of the time spent making them).
+        .only(
+            *WORK_ITEM_FIELDS,
+            *(f"realisation__{field.attname}" for field in Realisation._meta.concrete_fields),
+        )
         .annotate(last_return=Subquery(last_return, output_field=JSONField()))
         .order_by(
             "due_on",
