@@ -101,6 +101,7 @@ def my_work(user, year: int, month: int) -> list[PlanWork]:
         sub_activities_assigned_to(user)
         .filter(activity__area__plan__year=year)
         .select_related("activity__area__plan__unit")
+        .defer(*(f"activity__area__plan__{name}" for name in PLAN_TEXTS))
         .prefetch_related(Prefetch("indicators", queryset=Indicator.objects.order_by("position")))
         .order_by(
             "activity__area__plan__unit__code",
