@@ -566,3 +566,11 @@ def test_the_shipped_zi_framework_fills_and_scores_on_the_pages(client, world):
     assert response.status_code == 302
     current = Assessment.objects.get(pk=assessment.pk)
     assert current.answered_count == 1 and current.index_value > 0
+
+
+def test_periods_are_named_as_the_plan_counts_them():
+    from renaksi.evaluation.views_assessment import month_label
+
+    assert month_label(6) == "Juni"
+    assert month_label(2, "quarter") == "TW II"
+    assert month_label(None) == ""

@@ -742,7 +742,7 @@ def latest_verified_values(indicator_ids: Iterable[int], year: int) -> dict[int,
             realisation__year=year,
             realisation__state=Realisation.State.VERIFIED,
         )
-        .select_related("realisation__period")
+        .select_related("realisation__period", "realisation__plan")
         .order_by("indicator_id", "-realisation__period__period", "-realisation_id")
     )
     latest: dict[int, Any] = {}
@@ -810,6 +810,7 @@ def feed_from_indicators(assessment: Assessment, actor) -> FeedResult:
                 "indicator": link.indicator.text[:200],
                 "realisation_id": row.realisation_id,
                 "period": row.realisation.period.period,
+                "schedule": row.realisation.plan.schedule_kind,
                 "value": str(row.value),
             }
             if link.input:

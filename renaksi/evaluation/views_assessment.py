@@ -38,6 +38,7 @@ from renaksi.plans.models import Indicator
 from renaksi.submissions.locks import lke_locked, locked_message
 from renaksi.work.files import download_name, evidence_storage
 from renaksi.work.models import Evidence, Realisation
+from renaksi.work.realisations import month_name
 
 from . import services
 from .forms import AnswerForm, LinkForm, StartForm, indicator_label, option_choices
@@ -56,21 +57,19 @@ from .scoring import RawAnswer, Scored, TreeNode, display, load_tree, score
 TIER_LABELS = dict(Tier.choices)
 ASSESSOR_LABELS = dict(AssessorKind.choices)
 ANSWER_TYPE_LABELS = dict(AnswerType.choices)
-MONTHS = (
-    "",
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
+
+
+QUARTER_NAMES = {1: "TW I", 2: "TW II", 3: "TW III", 4: "TW IV"}
+
+
+def month_label(month, schedule_kind: str = "") -> str:
+    """A period's name: the month in the active language ("Juni"), or "TW II" for a
+    quarterly plan; the value as text otherwise."""
+    if schedule_kind == "quarter" and month in QUARTER_NAMES:
+        return QUARTER_NAMES[month]
+    if isinstance(month, int) and 1 <= month <= 12:
+        return month_name(month)
+    return str(month or "")
 
 
 def _url(name: str, *args) -> str:
@@ -201,9 +200,9 @@ def _answers_of(assessment: Assessment) -> list[Answer]:
         .prefetch_related(
             Prefetch(
                 "evidence",
-                queryset=Evidence.objects.select_related("realisation__period", "file").order_by(
-                    "uploaded_at", "pk"
-                ),
+                queryset=Evidence.objects.select_related(
+                    "realisation__period", "file", "plan"
+                ).order_by("uploaded_at", "pk"),
             ),
             Prefetch(
                 "answer_files",
@@ -443,7 +442,7 @@ def _item_anchor(assessment: Assessment, tree, node: TreeNode) -> str:
 
 def _evidence_label(evidence: Evidence) -> str:
     period = evidence.realisation.period.period if evidence.realisation_id else None
-    month = MONTHS[period] if period and 0 < period <= 12 else ""
+    month = month_label(period, evidence.plan.schedule_kind) if period else ""
     return f"{evidence.title} ({month})" if month else evidence.title
 
 
@@ -466,8 +465,7 @@ def _source_lines(answer: Answer | None, item: TreeNode) -> list[str]:
     labels = {entry.get("name"): entry.get("label") for entry in item.count_inputs or []}
     lines = []
     for name, source in answer.sources.items():
-        period = source.get("period")
-        month = MONTHS[period] if isinstance(period, int) and 0 < period <= 12 else str(period)
+        month = month_label(source.get("period"), source.get("schedule", ""))
         lines.append(
             _("%(input)s = %(value)s dari indikator “%(indicator)s”, realisasi %(month)s")
             % {
@@ -671,7 +669,9 @@ def assessment_area(request: HttpRequest, pk: int, code: str) -> HttpResponse:
 def _full_evidence(assessment: Assessment) -> list[Evidence]:
     return list(
         services.candidate_evidence(assessment)
-        .select_related("realisation__period", "realisation__sub_activity__activity__area", "file")
+        .select_related(
+            "realisation__period", "realisation__sub_activity__activity__area", "file", "plan"
+        )
         .order_by("realisation__period__period", "title", "pk")
     )
 
@@ -758,8 +758,19 @@ def assessment_answer(request: HttpRequest, pk: int, item: int) -> HttpResponse:
     ).first()
     evidence_choices = []
     if tier == Tier.SELF:
-        linked = list(self_answer.evidence.all()) if self_answer else []
-        evidence_choices = _evidence_choices(linked, list(services.candidate_evidence(assessment)))
+        linked = (
+            list(self_answer.evidence.select_related("realisation__period", "plan"))
+            if self_answer
+            else []
+        )
+        evidence_choices = _evidence_choices(
+            linked,
+            list(
+                services.candidate_evidence(assessment).select_related(
+                    "realisation__period", "plan"
+                )
+            ),
+        )
     form = AnswerForm(
         item_row,
         tier,
@@ -916,8 +927,10 @@ def links_with_values(assessment: Assessment) -> list[dict]:
                 "indicator": indicator_label(link.indicator),
                 "input": labels.get(link.input, link.input),
                 "value": f"{value.value.normalize():f}".replace(".", ",") if value else "",
-                "month": MONTHS[value.realisation.period.period]
-                if value and 0 < value.realisation.period.period <= 12
+                "month": month_label(
+                    value.realisation.period.period, value.realisation.plan.schedule_kind
+                )
+                if value
                 else "",
             }
         )
