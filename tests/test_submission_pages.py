@@ -159,3 +159,21 @@ def test_admin_lists_submissions_read_only_and_edits_deadlines(client, world):
         {"year": "2022", "quarter": "1", "due_on": "2022-04-10"},
     )
     assert response.status_code == 302
+
+
+def test_the_plan_history_names_the_steps(client, world):
+    plan = world.plans["6107"]
+    as_user(client, world, "unit_admin").post(reverse("submissions:submit", args=[plan.pk, 1]))
+    submission = Submission.objects.get()
+    as_user(client, world, "province_reviewer").post(
+        reverse("submissions:decide", args=[submission.pk]),
+        {"accept": "0", "note": "Kurang bukti dukung."},
+    )
+    html = as_user(client, world, "unit_admin").get(reverse("plans:history", args=[plan.pk]))
+    text = html.content.decode()
+    assert 'data-action="submission.submitted"' in text
+    assert 'data-action="submission.returned"' in text
+    assert "Laporan triwulan dikembalikan untuk diperbaiki" in text
+    assert "Kurang bukti dukung." in text
+    assert "KPU Provinsi Kalimantan Barat" in text  # where it was (at_unit before)
+    assert "to unit" not in text and "decided at" not in text

@@ -516,7 +516,6 @@ def submit(
             before=before,
             after={"state": State.SUBMITTED, "at_unit": target.pk, "locked": True},
             quarter=quarter,
-            to_unit=target.name,
             due_on=due_on,
             late=late,
         )
@@ -608,7 +607,6 @@ def decide(
                 "locked": values.get("locked", current.locked),
             },
             quarter=current.quarter,
-            decided_at=here.name,
             note=note,
         )
     return submissions_qs().get(pk=submission.pk)
