@@ -196,7 +196,9 @@ def test_zi_reform_percentage_items_have_formula_and_inputs():
              "A.II.5.iii.b.a", "A.II.6.i.b"]  # fmt: skip
     for code in ratio:
         item = nodes[code]
-        assert item.answer_type == "percent" and item.formula == "ratio", code
+        # "1 Agen 1 Perubahan": more changes than agents is full marks (capped at 100 %).
+        wanted = "capped_ratio" if code == "A.II.1.i.a" else "ratio"
+        assert item.answer_type == "percent" and item.formula == wanted, code
         assert {i["name"] for i in item.count_inputs} == {"numerator", "denominator"}, code
     decline = nodes["A.II.3.iii.a"]
     assert decline.formula == "decline"
@@ -372,7 +374,7 @@ def test_a_percentage_item_needs_its_formula_and_inputs():
         ZI_TEXT, "\n                  formula: ratio  # DOMAIN §2.4 [LKE-ZI-GH]", ""
     )
     found = errors(check_text(broken))
-    assert [f.code for f in found] == ["A.II.1.i.a"] and "rumus" in found[0].message
+    assert [f.code for f in found] == ["A.II.1.i.b"] and "rumus" in found[0].message
     broken = replace_once(ZI_TEXT, "- {name: numerator,", "- {name: top,")
     found = errors(check_text(broken))
     assert [f.code for f in found] == ["A.II.1.i.a"] and "numerator" in found[0].message

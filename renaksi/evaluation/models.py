@@ -73,11 +73,15 @@ class Formula(models.TextChoices):
     """How a percentage item turns its counts into a value 0..1 (DOMAIN.md §2.4, §5.3)."""
 
     RATIO = "ratio", _("pembilang ÷ penyebut")  # inputs: numerator, denominator
+    # The same, where the numerator may exceed the denominator and the value stops at 100 %
+    # ("1 Agen 1 Perubahan": more changes than agents is full marks, not an error).
+    CAPPED_RATIO = "capped_ratio", _("pembilang ÷ penyebut, paling tinggi 100 %")
     DECLINE = "decline", _("(tahun lalu − tahun ini) ÷ tahun lalu")  # inputs: previous, current
 
 
 FORMULA_INPUTS = {
     Formula.RATIO: ("numerator", "denominator"),
+    Formula.CAPPED_RATIO: ("numerator", "denominator"),
     Formula.DECLINE: ("previous", "current"),
 }
 

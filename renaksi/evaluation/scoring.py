@@ -8,7 +8,9 @@
   0–5) divided by the top of the scale. A framework with ``value_decimals`` rounds item
   values (half up) before they are averaged, as published ZI worksheets do (0.67, 0.33).
 * A node whose children are unweighted items scores ``weight × mean(item values)``; an
-  unanswered item counts 0 in that mean (and is listed as unanswered). An item with a weight
+  unanswered item counts 0 in that mean (and is listed as unanswered). An item without an
+  answer type (the sources do not say how it is answered) is left out of the mean and
+  listed as incomplete. An item with a weight
   of its own scores ``weight × value``. Any other node scores the sum of its children, and
   its maximum is the sum of theirs. A node with no weight and no scored children (or a
   weight but no items) is incomplete: it scores nothing and is left out of the sums and the
@@ -265,6 +267,11 @@ def _count(node: TreeNode, counts: Mapping[str, Any], name: str) -> int:
     return int(number)
 
 
+def answerable(node: TreeNode) -> bool:
+    """An item with an answer type (or options): one the sources say how to answer."""
+    return bool(node.answer_type or node.options)
+
+
 def item_value(rules: FrameworkRules, node: TreeNode, answer: RawAnswer | None) -> Fraction | None:
     """The value 0..1 of one answered item, or None when it counts as unanswered.
 
@@ -292,6 +299,11 @@ def item_value(rules: FrameworkRules, node: TreeNode, answer: RawAnswer | None) 
             return None
         a = _count(node, answer.counts, first)
         b = _count(node, answer.counts, second)
+        if formula == Formula.CAPPED_RATIO:
+            # More than the denominator is full marks (e.g. more changes than agents).
+            if b == 0:
+                return _zero_denominator(rules)
+            return _round(rules, min(Fraction(a, b), Fraction(1)))
         if formula == Formula.RATIO:
             if b == 0:
                 if a:
@@ -469,6 +481,17 @@ def score(tree: Tree, answers: Mapping[str, RawAnswer]) -> Result:
 
     def visit(node: TreeNode) -> Scored:
         if node.is_item:
+            if not answerable(node):
+                # An item the sources leave without an answer type: reported, never scored.
+                if node.code in answers:
+                    raise ScoringError(
+                        node.code,
+                        _("Butir %(code)s tidak memiliki jenis jawaban.") % {"code": node.code},
+                    )
+                incomplete.append(node)
+                result = Scored(node, score=None, maximum=None, value=None)
+                by_code[node.code] = result
+                return result
             value = item_value(tree.rules, node, answers.get(node.code))
             if value is None:
                 unanswered.append(node)
@@ -480,7 +503,13 @@ def score(tree: Tree, answers: Mapping[str, RawAnswer]) -> Result:
             )
         else:
             children = [visit(child) for child in node.children]
-            unweighted_items = [c for c in children if c.node.is_item and c.node.weight is None]
+            # An item the sources leave without an answer type cannot be answered: it is left
+            # out of the mean instead of counting 0 (and reported as incomplete).
+            unweighted_items = [
+                c
+                for c in children
+                if c.node.is_item and c.node.weight is None and answerable(c.node)
+            ]
             if unweighted_items and node.weight is not None:
                 values = [c.value or Fraction(0) for c in unweighted_items]
                 mean = sum(values, Fraction(0)) / len(values)
