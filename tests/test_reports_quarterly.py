@@ -131,6 +131,23 @@ def test_the_content_follows_the_data(plan):
     assert int(area5.cells[5]) == counts["verified"]
 
 
+def test_mid_quarter_figures_count_only_the_months_that_ended(plan):
+    """Dated 15 August: only July is due; achievement = done among the due ÷ due."""
+    QuarterReport.objects.filter(plan=plan, quarter=3).update(
+        report_date=datetime.date(2022, 8, 15)
+    )
+    report = quarterly_report(plan, 3)
+    total = report.tables()[0].rows[-1].cells
+    subs = SubActivity.objects.filter(activity__area__plan=plan)
+    july = sum(1 for s in subs if 7 in s.months)
+    done_july = Realisation.objects.filter(
+        plan=plan, period__period=7, status=Realisation.Status.DONE
+    ).count()
+    assert int(total[3]) == july
+    assert total[9] == number_id(Decimal(done_july * 100) / july)
+    assert "Tanggal: 15 Agustus 2022" in [p.text for p in report.cover]
+
+
 def test_pdf_reads_like_the_official_report(plan):
     pages = pdf_pages(render_pdf(quarterly_report(plan, 3)))
     assert all((w, h) == (210, 297) for w, h, _text in pages)
