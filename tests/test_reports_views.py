@@ -180,3 +180,16 @@ def test_plan_page_links_the_reports(client, world):
     assert reverse("reports:quarterly", args=[plan.pk, 3, "pdf"]) in html
     assert reverse("reports:portal", args=[plan.pk]) in html
     assert reverse("reports:plan_lke", args=[plan.pk]) in html
+
+
+def test_the_quarterly_report_is_indonesian_for_an_english_reader(client, world):
+    client.force_login(world.users["unit_admin"])
+    plan = world.plans["6107"]
+    client.cookies["django_language"] = "en"
+    response = client.get(
+        reverse("reports:quarterly", args=[plan.pk, 1, "docx"]), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    from .report_support import docx_text
+
+    text = docx_text(response.content)
+    assert "KATA PENGANTAR" in text and "PENDAHULUAN" in text

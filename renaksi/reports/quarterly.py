@@ -252,6 +252,7 @@ class QuarterlyBuilder:
         blocks += self._chapter_two(activities, subs)
         blocks.append(PageBreak())
         blocks += self._chapter_three(notes, follow_ups)
+        blocks.append(PageBreak())
         blocks += self._chapter_four()
         blocks.append(Signature(place_date, [signer_title], signer_name))
         return Report(

@@ -19,6 +19,7 @@ import re
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -72,11 +73,13 @@ def quarterly(request: HttpRequest, pk: int, quarter: int, fmt: str) -> HttpResp
         raise Http404
     paper = _paper(request)
     plan = get_plan_for_user(request.user, pk, perm=VIEW_PLAN)
-    try:
-        report = quarterly_report(plan, quarter)
-    except ReportError as error:
-        raise BadRequest(error.message) from error
-    data = render(report, fmt, paper)
+    # An official document: in Indonesian whatever the reader's language.
+    with translation.override("id"):
+        try:
+            report = quarterly_report(plan, quarter)
+        except ReportError as error:
+            raise BadRequest(error.message) from error
+        data = render(report, fmt, paper)
     record(
         request.user,
         "report.downloaded",
