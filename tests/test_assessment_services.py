@@ -434,13 +434,16 @@ def test_every_change_writes_one_audit_entry(world, framework):
     save(world, "unit_admin", assessment, "A.1.i.b", "c", justification="belum ada SK")
     entries = list(LogEntry.objects.filter(action="evaluation.answer_saved").order_by("pk"))
     assert len(entries) == 2
-    assert entries[1].data["before"]["answer"] == "A"
+    assert entries[0].data["before"] == {}
+    assert entries[0].data["after"] == {"option": "A", "value": "1,00"}
+    assert entries[1].data["before"] == {"option": "A", "value": "1,00", "justification": ""}
     assert entries[1].data["after"] == {
-        "answer": "C",
+        "option": "C",
         "value": "0,00",
         "justification": "belum ada SK",
     }
     assert entries[1].data["item"] == "A.1.i.b" and entries[1].unit_id == world.units["6107"].pk
+    assert entries[1].data["tier"] == "Penilaian mandiri"
 
 
 def test_an_item_of_another_framework_is_refused(world, framework):

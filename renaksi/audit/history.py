@@ -107,6 +107,9 @@ KEY_LABELS = {
     "comment": gettext_lazy("catatan"),
     "evidence_notes": gettext_lazy("catatan per bukti dukung"),
     "period_label": gettext_lazy("periode"),
+    # The self-assessment (renaksi/evaluation/services.py).
+    "evidence_titles": gettext_lazy("bukti dukung"),
+    "file_names": gettext_lazy("berkas yang diunggah"),
 }
 COUNT_LABELS = {
     "areas": gettext_lazy("area"),

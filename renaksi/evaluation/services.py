@@ -520,7 +520,11 @@ def save_answer(
             )
         Assessment.objects.filter(pk=assessment.pk).update(version=F("version") + 1)
         changed_before = {k: v for k, v in before.items() if after.get(k) != v}
-        changed_after = {k: v for k, v in after.items() if before.get(k) != v}
+        changed_after = {
+            k: v for k, v in after.items() if before.get(k, "" if before else None) != v
+        }
+        if not before:  # a new answer: what was filled in
+            changed_after = {k: v for k, v in changed_after.items() if v not in ("", [])}
         record(
             actor,
             _action,
@@ -528,9 +532,10 @@ def save_answer(
             unit=assessment.unit,
             obj=answer,
             item=item.code,
-            tier=tier,
-            framework=assessment.framework.code,
+            tier=str(Tier(tier).label),
             year=assessment.year,
+            # Ids for programs (a key the history does not show).
+            evidence_id=sorted(answer.evidence.order_by().values_list("pk", flat=True)),
             before=changed_before,
             after=changed_after,
         )
@@ -573,14 +578,17 @@ def _snapshot(answer: Answer | None) -> dict[str, Any]:
     """What the audit trail keeps of an answer (texts for people, ids for programs)."""
     if answer is None:
         return {}
-    evidence = sorted(answer.evidence.order_by().values_list("pk", "title"))
+    # Keys are Answer's field names where there is one (the history labels them), the
+    # answer written as people read it ("A", "Ya", "12 / 15", "3,5").
+    evidence = answer.evidence.order_by().values_list("title", flat=True)
     return {
-        "answer": answer_text(answer),
+        "option": answer_text(answer) if answer.option else "",
+        "number": answer_text(answer) if answer.number is not None else "",
+        "counts": answer_text(answer) if answer.counts and not answer.option else "",
         "value": _value_text(answer.value),
         "justification": answer.justification,
-        "evidence_ids": [pk for pk, _title in evidence],
-        "evidence": sorted(title for _pk, title in evidence),
-        "files": sorted(
+        "evidence_titles": sorted(evidence),
+        "file_names": sorted(
             AnswerFile.objects.filter(answer=answer)
             .order_by()
             .values_list("original_name", flat=True)
@@ -683,7 +691,6 @@ def add_link(actor, assessment: Assessment, indicator: Indicator, item: Node, in
             item=item.code,
             input=input_name,
             indicator=indicator.text[:200],
-            indicator_id=indicator.pk,
         )
     return link
 
@@ -704,7 +711,6 @@ def remove_link(actor, assessment: Assessment, link: IndicatorLink) -> None:
             item=link.item.code,
             input=link.input,
             indicator=link.indicator.text[:200],
-            indicator_id=link.indicator_id,
         )
         link.delete()
 
