@@ -483,3 +483,25 @@ def test_many_answers_then_one_refresh(world, framework):
     current = reload(assessment)
     assert current.answered_count == 3 and current.node_scores["A.1"] == "2/3"
     assert LogEntry.objects.filter(action="evaluation.answer_saved").count() == 3
+
+
+def test_an_item_without_answer_type_is_not_counted_as_an_item(world, framework):
+    """Items the sources leave without an answer type cannot be answered: an assessment whose
+    other items are all answered is complete in its counts."""
+    b1i = framework.nodes.get(code="B.1.i")
+    last = framework.nodes.order_by("-sequence").first().sequence
+    framework.nodes.create(
+        parent=b1i,
+        kind="item",
+        code="B.1.i.z",
+        label="z",
+        title="Butir tanpa jenis jawaban di sumber",
+        sequence=last + 1,
+        depth=3,
+        incomplete=True,
+    )
+    assessment = start(world, framework)
+    save(world, "unit_admin", assessment, "B.1.i.a", "a")
+    fresh = reload(assessment)
+    assert fresh.item_count == 7  # the 7 answerable items of uji-2022, not 8
+    assert fresh.node_scores["B.1"] == "5"  # 5 × mean(1): the unanswerable item is not a 0

@@ -82,6 +82,7 @@ from .scoring import (
     RawAnswer,
     ScoringError,
     TreeNode,
+    answerable,
     display,
     item_value,
     load_tree,
@@ -623,7 +624,8 @@ def refresh_totals(assessment: Assessment, *, tree=None):
         "index_value": display(result.index, 4),
         "category": (result.category or {}).get("code", ""),
         "node_scores": node_scores,
-        "item_count": len(tree.items),
+        # Items the sources leave without an answer type cannot be answered: not counted.
+        "item_count": sum(1 for node in tree.items if answerable(node)),
         "answered_count": len(answered),
         "without_evidence_count": len(answered_codes - with_evidence),
     }
