@@ -118,3 +118,30 @@ def test_reopen_and_accept_at_once(monkeypatch):
     assert isinstance(second, services.SubmissionError), second
     assert Submission.objects.get().state == Submission.State.REOPENED
     assert not Submission.objects.get().locked
+
+
+def test_a_save_started_while_the_quarter_is_sent_waits_and_is_refused(monkeypatch):
+    from renaksi.work import realisations as work
+
+    from .work_realisation_world import MARCH, build_rworld, good_data
+
+    world = build_rworld()
+    first_save = work.save_realisation(
+        world.users["implementer"], world.period(MARCH), data=good_data(), expected_version=None
+    )
+    sent, saved = run_two(
+        monkeypatch,
+        lambda: services.submit(User.objects.get(pk=world.users["unit_admin"].pk), world.plan, 1),
+        lambda: work.save_realisation(
+            world.users["implementer"],
+            world.period(MARCH),
+            data=good_data(progress="90"),
+            expected_version=first_save.version,
+        ),
+    )
+    assert isinstance(sent, Submission), sent
+    assert isinstance(saved, work.RealisationError), saved
+    assert "dikunci" in saved.message
+    from renaksi.work.models import Realisation
+
+    assert Realisation.objects.get().progress == first_save.progress

@@ -456,6 +456,7 @@ def submit(
         # The plan row serialises the first sending of its quarters; the submission row
         # every later step.
         list(ActionPlan.objects.select_for_update().filter(pk=plan.pk).order_by())
+        _lock_quarter_work(plan, quarter)
         current = (
             Submission.objects.select_for_update()
             .filter(unit_id=unit.pk, year=plan.year, quarter=quarter)
@@ -520,6 +521,36 @@ def submit(
             late=late,
         )
     return submissions_qs().get(pk=submission.pk)
+
+
+def _lock_quarter_work(plan: ActionPlan, quarter: int) -> None:
+    """Lock the quarter's schedule periods and realisations (in the order the realisation
+    writers take them: periods, then realisations), so that a save or a verification step
+    running now finishes before the quarter is locked, and one starting now waits and then
+    sees the lock (renaksi/work/realisations.py checks after taking its row lock)."""
+    from django.db.models import Q
+
+    from renaksi.work.models import Realisation, SchedulePeriod
+
+    months = [3 * quarter - 2, 3 * quarter - 1, 3 * quarter]
+    own_periods = [quarter] if plan.schedule_kind == ActionPlan.Schedule.QUARTER else months
+    period_ids = list(
+        SchedulePeriod.objects.select_for_update()
+        .filter(plan_id=plan.pk)
+        .filter(
+            Q(agent_action__isnull=False, period__in=months)
+            | Q(agent_action__isnull=True, period__in=own_periods)
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if period_ids:
+        list(
+            Realisation.objects.select_for_update()
+            .filter(period_id__in=period_ids)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
 
 
 def _already_sent_message(plan, quarter: int, current: Submission | None = None) -> str:
