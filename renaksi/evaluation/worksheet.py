@@ -233,11 +233,11 @@ def _guide(tree: Tree, node: TreeNode) -> str:
         )
     if node.answer_type == AnswerType.PERCENT:
         first, second = count_inputs(node)
-        formula = (
-            _("nilai = F ÷ G")
-            if (node.formula or Formula.RATIO) == Formula.RATIO
-            else _("nilai = (F − G) ÷ F")
-        )
+        formula = {
+            Formula.RATIO: _("nilai = F ÷ G (F tidak boleh lebih dari G)"),
+            Formula.CAPPED_RATIO: _("nilai = F ÷ G, paling tinggi 100 %"),
+            Formula.DECLINE: _("nilai = (F − G) ÷ F, paling rendah 0"),
+        }[node.formula or Formula.RATIO]
         return _("F: %(first)s\nG: %(second)s\n%(formula)s (bilangan bulat, 0 atau lebih)") % {
             "first": first["label"],
             "second": second["label"],
@@ -955,6 +955,7 @@ def import_worksheet(actor, assessment, data: bytes) -> ImportResult:
                     raw=raw,
                     justification=justification,
                     expected_version=None if row is None else row["version"],
+                    refresh=False,  # once below, for the whole sheet
                 )
             except services.AnswerConflict as error:
                 problems.append(_at(filled.rows[code], ANSWER, error.message))
@@ -977,6 +978,7 @@ def import_worksheet(actor, assessment, data: bytes) -> ImportResult:
         if problems:
             transaction.set_rollback(True)
             raise WorksheetError(problems)
+        services.refresh_totals(assessment, tree=tree)
         assessment.refresh_from_db()
         record(
             actor,
