@@ -574,3 +574,31 @@ def test_periods_are_named_as_the_plan_counts_them():
     assert month_label(6) == "Juni"
     assert month_label(2, "quarter") == "TW II"
     assert month_label(None) == ""
+
+
+def test_an_item_the_sources_do_not_say_how_to_answer_has_no_form_and_no_gap(
+    client, world, framework
+):
+    from renaksi.evaluation.models import Node
+
+    sub = Node.objects.get(framework=framework, code="B.1.i")
+    last = framework.nodes.order_by("-sequence").first()
+    Node.objects.create(
+        framework=framework,
+        parent=sub,
+        kind=Node.Kind.ITEM,
+        code="B.1.i.z",
+        label="z",
+        title="Butir tanpa jenis jawaban",
+        sequence=last.sequence + 1,
+        depth=3,
+        incomplete=True,
+    )
+    assessment = start(world, framework)
+    login(client, world, "unit_admin")
+    page = client.get(reverse("evaluation:assessment", args=[assessment.pk])).text
+    gaps = page.split('id="belum-dijawab"')[1].split("</section>")[0]
+    assert "B.1.i.a" in gaps and "B.1.i.z" not in gaps
+    area = client.get(area_url(assessment, "B.1")).text
+    card = area.split('data-item="B.1.i.z"')[1].split("</article>")[0]
+    assert "Cara menjawab tidak ada di sumber" in card and "lke-form" not in card

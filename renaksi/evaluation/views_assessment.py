@@ -52,7 +52,7 @@ from .models import (
     Node,
     Tier,
 )
-from .scoring import RawAnswer, Scored, TreeNode, display, load_tree, score
+from .scoring import RawAnswer, Scored, TreeNode, answerable, display, load_tree, score
 
 TIER_LABELS = dict(Tier.choices)
 ASSESSOR_LABELS = dict(AssessorKind.choices)
@@ -368,6 +368,8 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
     unanswered, without_evidence = [], []
     for node in sheet.tree.items:
+        if not answerable(node):  # the sources do not say how: not to answer
+            continue
         link = _item_anchor(assessment, sheet.tree, node)
         if result.by_code[node.code].value is None:
             unanswered.append((node, link))
@@ -527,7 +529,8 @@ def _item_row(
         )
     linked = list(self_answer.evidence.all()) if self_answer else []
     files = list(self_answer.answer_files.all()) if self_answer else []
-    writable = _can_write(sheet, tier)
+    can_answer = answerable(item)
+    writable = _can_write(sheet, tier) and can_answer
     if form is None and writable:
         form = _blank_form(sheet, item, tier, linked, full_evidence)
     if form is not None and tier == Tier.SELF:
@@ -543,7 +546,8 @@ def _item_row(
         else [],
         "count_labels": [entry.get("label") or entry.get("name") for entry in item.count_inputs],
         "value": number(scored.value) if scored.value is not None else "",
-        "unanswered": scored.value is None,
+        "unanswered": can_answer and scored.value is None,
+        "not_answerable": not can_answer,
         "no_evidence": scored.value is not None and not (linked or files),
         "tiers": tiers,
         "evidence": [_evidence_row(evidence) for evidence in linked],
