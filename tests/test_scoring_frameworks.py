@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from renaksi.evaluation import frameworks
 from renaksi.evaluation.models import NUMBER_SCALE, OPTION_CODES, Framework
 from renaksi.evaluation.scoring import display, load_tree, parse_answers, score
-from renaksi.evaluation.worksheet import build_xlsx, read_xlsx, template_json
+from renaksi.evaluation.worksheet import WorksheetError, build_xlsx, read_xlsx, template_json
 
 from .test_worksheet import rows_by_code, saved
 
@@ -163,3 +163,22 @@ def test_template_examples_are_a_valid_answers_file_for_every_framework(shipped,
             "lke_score", "--framework", framework.code, "--answers", str(path), "--json", stdout=out
         )
         assert json.loads(out.getvalue())["items"] == len(data["items"])
+
+
+def test_zi_more_changes_than_agents_reads_back_as_full_marks(shipped):
+    """'1 Agen 1 Perubahan' (capped_ratio): 5 changes by 3 agents is 100 %; a plain ratio item
+    with a numerator above its denominator is refused at its cell."""
+    framework = shipped["zi-2021"]
+    workbook = load_workbook(io.BytesIO(build_xlsx(framework)))
+    sheet = workbook["LKE"]
+    rows = rows_by_code(sheet)
+    sheet[f"F{rows['A.II.1.i.a']}"], sheet[f"G{rows['A.II.1.i.a']}"] = 5, 3
+    assert read_xlsx(saved(workbook), framework).values["A.II.1.i.a"] == 1
+    assert "paling tinggi 100 %" in sheet[f"I{rows['A.II.1.i.a']}"].value
+    row = rows["A.II.1.i.b"]
+    sheet[f"F{row}"], sheet[f"G{row}"] = 5, 3
+    with pytest.raises(WorksheetError) as caught:
+        read_xlsx(saved(workbook), framework)
+    assert caught.value.messages == [
+        f"Baris {row}, sel F{row}: pembilang (5) tidak boleh lebih besar dari penyebut (3)."
+    ]
