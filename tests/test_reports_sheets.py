@@ -52,8 +52,8 @@ def test_lke_worksheet_scores_every_node_by_hand(unit):
     assert summary[4] == "D Sangat kurang"
     assert summary[7] == "4 dari 4"
     province = find_row(rows, ("KPU Provinsi",))
-    # Province: i = (0 + 0 + 1) / 3 = 0.33; ii unanswered = 0.
-    assert as_decimal(province[3]) == Decimal("0.33")
+    # Province: i = (0 + 0 + 1) / 3 = 0.33; ii not scored by it: the unit's 1.60; total 1.93.
+    assert as_decimal(province[3]) == Decimal("1.93")
     assert province[7] == "3 dari 4"
     sub = find_row(rows, ("i", "A.I.i"))
     assert sub[2] == "Penyusunan Tim Kerja"
@@ -62,6 +62,8 @@ def test_lke_worksheet_scores_every_node_by_hand(unit):
     assert as_decimal(sub[8]) == Decimal("1.00")  # maximum
     assert as_decimal(sub[9]) == Decimal("66.67")  # percent
     assert as_decimal(sub[13]) == Decimal("0.33")  # province's score
+    sub2 = find_row(rows, ("ii", "A.I.ii"))
+    assert as_decimal(sub2[13]) == Decimal("1.60")  # not scored by the province: the unit's
     area = find_row(rows, ("I", "A.I"))
     assert as_decimal(area[7]) == Decimal("2.27")
     assert as_decimal(area[9]) == Decimal("75.56")
@@ -304,3 +306,15 @@ def test_folder_path_of_an_arabic_area_is_roman(unit):
     assert (
         lke.folder_path(node, "SK TIM.pdf") == "AREA I\\i. Penyusunan Tim Kerja\\1.i.a SK TIM.pdf"
     )
+
+
+def test_a_reviewers_note_without_a_score_does_not_hide_the_units_answer(unit):
+    assessment = answered_assessment(unit)
+    item = assessment.framework.nodes.get(code="A.I.ii.a")
+    Answer.objects.create(
+        assessment=assessment, item=item, tier=Tier.PROVINCE, justification="Cek ulang data"
+    )
+    rows = sheet_rows(workbook(lke_workbook(assessment))["LKE"])
+    province = find_row(rows, ("KPU Provinsi",))
+    assert as_decimal(province[3]) == Decimal("1.93")
+    assert province[7] == "3 dari 4"

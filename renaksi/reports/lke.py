@@ -189,15 +189,27 @@ def _evidence(assessment: Assessment) -> tuple[dict, dict]:
     return notes, evidence
 
 
+def _given(raw: RawAnswer) -> bool:
+    """A score, not a note alone (a reviewer's remark without a score is no answer)."""
+    return bool(raw.option or raw.number is not None or raw.counts)
+
+
 def lke_rows(assessment: Assessment):
-    """The scored tree and the tiers with answers: (tree, {tier: answers}, {tier: Result})."""
+    """The scored tree and the tiers with answers: (tree, {tier: answers}, {tier: Result}).
+
+    A reviewing tier's total is scored as the assessment pages score it: its own answer where
+    it gave one, else the unit's (``{**self, **tier}``); ``answers`` keeps each tier's own."""
     tree = load_tree(assessment.framework)
-    answers = {Tier.SELF: answers_of(assessment, Tier.SELF)}
+    own = {code: raw for code, raw in answers_of(assessment, Tier.SELF).items() if _given(raw)}
+    answers = {Tier.SELF: own}
     for tier in REVIEW_TIERS:
-        given = answers_of(assessment, tier)
+        given = {code: raw for code, raw in answers_of(assessment, tier).items() if _given(raw)}
         if given:
             answers[tier] = given
-    results = {tier: _scores(tree, given, tier) for tier, given in answers.items()}
+    results = {
+        tier: _scores(tree, given if tier == Tier.SELF else {**own, **given}, tier)
+        for tier, given in answers.items()
+    }
     return tree, answers, results
 
 
@@ -251,7 +263,7 @@ def lke_workbook(assessment: Assessment, *, paper: str = "a4") -> bytes:
         (1, 3, _("Penilai")),
         (4, 4, _("Indeks")),
         (5, 7, _("Kategori")),
-        (8, 10, _("Butir terjawab")),
+        (8, 10, _("Butir dijawab / dinilai")),
     ):
         span(ws, row, first, last, label, "head", fill=sheets.HEAD_FILL)
     items = tree.items
@@ -270,7 +282,7 @@ def lke_workbook(assessment: Assessment, *, paper: str = "a4") -> bytes:
             8,
             10,
             _("%(answered)s dari %(items)s")
-            % {"answered": len(items) - len(result.unanswered), "items": len(items)},
+            % {"answered": len(answers[tier]), "items": len(items)},
             "cell",
         )
     if not framework.complete:

@@ -26,13 +26,14 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
-from decimal import Decimal
+from fractions import Fraction
 
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from renaksi.evaluation.models import Assessment, Framework, Node
+from renaksi.evaluation.scoring import display
 from renaksi.plans.models import ActionPlan
 from renaksi.submissions.models import Submission, SubmissionDeadline
 from renaksi.units.models import Unit
@@ -88,6 +89,16 @@ def choose_framework(assessments: list[Assessment], framework: Framework | None)
         return None
     chosen = counts.most_common(1)[0][0]
     return next(a.framework for a in assessments if a.framework_id == chosen)
+
+
+def _score(raw) -> float | None:
+    """A cached score ("3017/1000", "2.2667", a number) for the sheet, two decimals."""
+    if raw in (None, ""):
+        return None
+    try:
+        return float(display(Fraction(str(raw))))
+    except (ValueError, ZeroDivisionError):
+        return None
 
 
 def share(part: int, whole: int) -> str:
@@ -217,9 +228,7 @@ def recap_workbook(
         scores = assessment.node_scores or {}
         for code, _label, _title in areas:
             raw = scores.get(code)
-            sheets.put(
-                ws, row, column, Decimal(str(raw)) if raw not in (None, "") else None, "number"
-            )
+            sheets.put(ws, row, column, _score(raw), "number")
             column += 1
         sheets.put(ws, row, column, assessment.answered_count, "number")
         sheets.put(ws, row, column + 1, assessment.item_count, "number")
