@@ -904,7 +904,9 @@ def import_worksheet(actor, assessment, data: bytes) -> ImportResult:
     """Save the answers of a filled worksheet into the assessment's own answers (tier self):
     all of them or none. A row left empty leaves the item's answer as it is; a row answered
     replaces the answer and its justification with the sheet's. Raises ``WorksheetError``
-    (every problem with its row and cell), PermissionDenied, or the services' errors."""
+    (every problem with its row and cell), PermissionDenied, or the services' errors.
+    ``actor=None``: a system job (lke_import without --user): no permission check, and the
+    audit entries name no one."""
     from django.core.exceptions import PermissionDenied, ValidationError
     from django.db import transaction
 
@@ -961,7 +963,7 @@ def import_worksheet(actor, assessment, data: bytes) -> ImportResult:
                 problems.append(_at(filled.rows[code], ANSWER, error.message))
                 continue
             except ValidationError as error:
-                row = filled.rows[code]
+                sheet_row = filled.rows[code]
                 given = (
                     error.message_dict.items()
                     if hasattr(error, "error_dict")
@@ -969,7 +971,9 @@ def import_worksheet(actor, assessment, data: bytes) -> ImportResult:
                 )
                 for key, messages in given:
                     column = NOTE if key == "justification" else ANSWER
-                    problems.extend(_at(row, column, _without_code(m, code)) for m in messages)
+                    problems.extend(
+                        _at(sheet_row, column, _without_code(m, code)) for m in messages
+                    )
                 continue
             if answer is not None and (row is None or answer.version != row["version"]):
                 saved.append(code)

@@ -20,22 +20,6 @@ from ._lke import framework_of
 MAX_BYTES = 20 * 1024 * 1024
 
 
-class SystemJob:
-    """The actor of an import run from the server's command line without ``--user``: whoever
-    runs manage.py may already change anything, so every permission holds; the audit trail
-    records no person (renaksi.audit takes a non-authenticated actor as none)."""
-
-    is_authenticated = False
-    is_active = True
-    pk = None
-
-    def has_perm(self, perm, obj=None) -> bool:
-        return True
-
-    def __str__(self) -> str:
-        return "manage.py lke_import"
-
-
 class Command(BaseCommand):
     help = (
         "Impor lembar kerja LKE (XLSX dari lke_template atau dari halaman LKE) yang sudah diisi "
@@ -73,7 +57,7 @@ class Command(BaseCommand):
                 _("Satker dengan kode '%(code)s' tidak ada.") % {"code": options["unit"]}
             )
         framework = framework_of(options["framework"])
-        actor = SystemJob()
+        actor = None  # a system job: whoever runs manage.py may already change anything
         if options["user"]:
             actor = get_user_model().objects.filter(username=options["user"]).first()
             if actor is None or not actor.is_active:
@@ -96,9 +80,7 @@ class Command(BaseCommand):
                 % {"path": path, "reason": error.strerror or error}
             ) from None
         try:
-            assessment = services.assessment_for(
-                unit, year, framework, create=True, actor=None if options["user"] is None else actor
-            )
+            assessment = services.assessment_for(unit, year, framework, create=True, actor=actor)
             result = import_worksheet(actor, assessment, data)
         except WorksheetError as error:
             for message in error.messages:
