@@ -20,9 +20,9 @@ from renaksi.plans.lampiran import (
     load_plan_tree,
     read_lampiran_tree,
 )
-from renaksi.plans.models import ActionPlan, Activity, ImportFinding, PlanArea
+from renaksi.plans.models import ActionPlan, Activity, ImportFinding, PlanArea, SubActivity
 from renaksi.plans.views import attach_task_html
-from renaksi.plans.work import WorkItem
+from renaksi.plans.work import WorkItem, my_work
 from renaksi.units.models import Unit
 from renaksi.work.board import LATE, RETURNED, STATE_LABELS, WAITING
 
@@ -42,6 +42,10 @@ LAMPIRAN_TEMPLATE = """{% load i18n %}{% translate "Indikator keberhasilan" as i
 # The template partial that attach_task_html replaced (plans/my_work.html before the change),
 # its indentation and line breaks written as the single spaces they render as.
 TASK_TEMPLATE = """{% load i18n %}{% for item in items %}<li class="task task--{{ item.state }}" data-period="{{ item.period.pk }}"><p class="task__title"><span class="task__number">{{ item.number }}</span> {{ item.name }}</p><p class="task__meta"><span class="state state--{{ item.state }}">{{ item.state_label }}</span> <span>{{ item.period_label }}</span> <span>{% blocktranslate with when=item.period.due_on|date:"j F Y" %}batas laporan {{ when }}{% endblocktranslate %}</span>{% if item.realisation.late %} <span>{% translate "dilaporkan terlambat" %}</span>{% endif %}{% if many_plans %} <span>{{ item.plan.unit.name }}</span>{% endif %}</p>{% if item.state == "returned" and item.return_comment %}<p class="task__comment"><strong>{% blocktranslate with who=item.returned_by %}Catatan {{ who }}:{% endblocktranslate %}</strong> {{ item.return_comment }}</p>{% endif %}{% url 'work:realisation' period=item.period.pk as realisation_url %}{% if realisation_url %}<a class="button task__action{% if item.state != 'waiting' %} button--primary{% endif %}" href="{{ realisation_url }}">{% if item.state == "returned" %}{% translate "Perbaiki dan ajukan ulang" %}{% elif item.state == "waiting" %}{% translate "Lihat laporan" %}{% elif item.realisation %}{% translate "Lanjutkan laporan" %}{% else %}{% translate "Laporkan" %}{% endif %}</a>{% endif %}</li>{% endfor %}"""  # noqa: E501
+
+
+# The partial that sub_activity_html replaced (plans/my_work.html's sub-row), spaces as above.
+SUB_TEMPLATE = """{% load i18n %}{% for sub in subs %}<li class="work-item"><p class="work-item__title"><span class="work-item__number">{{ sub.activity.area.number }}.{{ sub.activity.number }}.{{ sub.number }}</span> {{ sub.name }}</p><p class="muted small">{% translate "Area" %} {{ sub.activity.area.number }} · {{ sub.activity.name }}</p><p class="work-item__months">{{ sub.period_chips }}</p>{% if sub.indicators.all %}<ul class="work-item__indicators">{% for indicator in sub.indicators.all %}<li>{{ indicator.text }}</li>{% endfor %}</ul>{% endif %}</li>{% endfor %}"""  # noqa: E501
 
 
 def render(source: str, context: dict) -> str:
@@ -191,3 +195,21 @@ def test_task_entries_are_what_the_template_wrote(language, many_plans):
     html = "".join(task.html for task in tasks)
     assert "Kurang &lt;bukti&gt;" in html and "Asesor &amp; Co" in html
     assert ("KPU &lt;Bengkayang&gt; &amp; co" in html) is many_plans
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_the_years_tasks_are_what_the_template_wrote(plan, language):
+    from django.contrib.auth.models import User
+
+    from renaksi.access.models import UnitRole
+
+    pic = User.objects.create_user("pic")
+    UnitRole.objects.create(user=pic, unit=plan.unit, role=UnitRole.Role.VIEWER)
+    SubActivity.objects.filter(activity__area__plan=plan).update(pic=pic)
+    with translation.override(language):
+        work = my_work(pic, 2022, 3)
+        subs = [sub for item in work for sub in item.due + item.not_due]
+        expected = render(SUB_TEMPLATE, {"subs": subs})
+    assert len(subs) == 3
+    assert "".join(sub.html for sub in subs) == expected
+    assert "Perencanaan &amp; &lt;b&gt;" in expected and "<li>Kick off &lt;i&gt;</li>" in expected
