@@ -214,6 +214,10 @@ missing_test_packages() {
         say fonts-dejavu-core
     fi
     command -v xgettext >/dev/null 2>&1 || say gettext
+    # Reading official documents back (reports' PDFs) and a worksheet re-saved by a spreadsheet
+    # program (tests/test_worksheet.py).
+    command -v pdftotext >/dev/null 2>&1 || say poppler-utils
+    command -v soffice >/dev/null 2>&1 || say libreoffice-calc-nogui
 }
 
 # Install what missing_test_packages lists, as bin/test does for PostgreSQL: with apt-get when

@@ -460,9 +460,10 @@ def test_worksheet_of_an_assessment_carries_its_answers(framework):
     }
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
 def test_a_sheet_saved_again_by_libreoffice_reads_back(framework, tmp_path):
-    """The offline path: the sheet is opened and saved by a spreadsheet program, then read."""
+    """The offline path: the sheet is opened and saved by a spreadsheet program, then read.
+    bin/test installs LibreOffice Calc (bin/_common.sh missing_test_packages)."""
+    assert shutil.which("soffice"), "LibreOffice (soffice) is missing: run bin/test as root"
     data = fill(
         framework, {"A.1.ii.a": {"E": "Ya"}, "A.2.i.a": {"F": 3, "G": 4}, "B.1.a": {"E": 3.2}}
     )
