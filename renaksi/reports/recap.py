@@ -197,6 +197,7 @@ def recap_workbook(
         sheets.put(ws, row, 1, number, "center")
         sheets.put(ws, row, 2, unit.code, "plain")
         sheets.put(ws, row, 3, unit.name, "cell")
+        lines = 1
         parent = parents.get(unit.parent_id) or (root if unit.parent_id == root.pk else None)
         sheets.put(ws, row, 4, parent.name if parent else "", "cell")
         column = 5
@@ -209,6 +210,8 @@ def recap_workbook(
                 accepted[q] += 1
             text = state_text(submission, due[q], today) if plan_id else _("tanpa rencana aksi")
             sheets.put(ws, row, column, text, "cell")
+            lines = max(lines, -(-len(text) // 17))
+            ws.row_dimensions[row].height = 12 * lines + 2
             counts = totals.get(q, {}).get(plan_id) if plan_id else None
             value = getattr(counts, "achievement", None) if counts is not None else None
             sheets.put(ws, row, column + 1, value, "number")
@@ -241,7 +244,7 @@ def recap_workbook(
 
     row += 2
     total = len(units)
-    sheets.put(ws, row, 1, _("Ringkasan"), "bold", box=False)
+    sheets.put(ws, row, 3, _("Ringkasan"), "bold", box=False)
     for q in QUARTERS:
         row += 1
         sheets.put(
