@@ -601,3 +601,14 @@ def test_an_item_the_sources_do_not_say_how_to_answer_has_no_form_and_no_gap(
     area = client.get(area_url(assessment, "B.1")).text
     card = area.split('data-item="B.1.i.z"')[1].split("</article>")[0]
     assert "Cara menjawab tidak ada di sumber" in card and "lke-form" not in card
+
+
+def test_the_overview_offers_the_scored_lke_with_its_evidence_index(client, world, framework):
+    assessment = start(world, framework)
+    login(client, world, "province_reviewer")
+    page = client.get(reverse("evaluation:assessment", args=[assessment.pk])).text
+    download = reverse("reports:lke", args=[assessment.pk])
+    assert f'href="{download}"' in page
+    response = client.get(download)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")

@@ -196,3 +196,21 @@ def test_a_status_without_a_quarter_filters_the_current_one(client):
     # 2022 is past: its current quarter is TW IV, where nothing was accepted.
     assert response.context["chosen"]["triwulan"] == 4
     assert response.context["rows"] == []
+
+
+def test_the_overviews_offer_their_recap_and_it_downloads(client):
+    province = build_province("35", 5)
+    centre = national_unit()
+    for unit, name, page in [
+        (province, "jatim", reverse("submissions:province", args=[province.pk])),
+        (centre, "kpuri", reverse("submissions:national")),
+    ]:
+        user = reviewer_of(unit, name)
+        response, _ = get(client, user, page + f"?tahun={YEAR}")
+        recap = reverse("reports:recap", args=[unit.pk, YEAR])
+        assert f'href="{recap}' in response.content.decode()
+        download = client.get(recap)
+        assert download.status_code == 200
+        assert download["Content-Type"].startswith(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml"
+        )
