@@ -416,3 +416,43 @@ def test_the_demo_lke_is_answered_with_evidence_and_scored_by_the_rules():
     tw1, tw2 = Submission.objects.filter(unit__code="6107").order_by("quarter")
     assert tw1.snapshot["lke"] == {"available": False}
     assert tw2.snapshot["lke"]["index"] == str(assessment.index_value)
+
+
+def test_the_demo_personas_open_their_pages_of_the_story(client):
+    """Smoke: what each demo login starts from renders with the seeded year (no 500)."""
+    from django.urls import reverse
+
+    from renaksi.evaluation.models import Assessment
+    from renaksi.submissions.models import Submission
+
+    seed()
+    plan = ActionPlan.objects.get(unit__code="6107", year=2022)
+    assessment = Assessment.objects.get(unit=plan.unit)
+    tw2 = Submission.objects.get(unit=plan.unit, quarter=2)
+    pages = {
+        "sekretariat": [
+            reverse("monitoring:quarter", args=[plan.pk, 1]),
+            reverse("monitoring:quarter", args=[plan.pk, 3]),
+            reverse("monitoring:follow_ups", args=[plan.pk]),
+            reverse("submissions:plan", args=[plan.pk]),
+            reverse("evaluation:assessment", args=[assessment.pk]),
+        ],
+        "kalbar": [
+            reverse("submissions:queue"),
+            reverse("submissions:province", args=[plan.unit.parent_id]),
+            reverse("submissions:detail", args=[tw2.pk]),
+        ],
+        "kpuri-peninjau": [reverse("submissions:national"), reverse("submissions:queue")],
+        "asesor": [reverse("evaluation:assessment", args=[assessment.pk])],
+    }
+    for username, urls in pages.items():
+        client.force_login(User.objects.get(username=username))
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200, (username, url, response.status_code)
+    # TW II waits for Kalimantan Barat: it is in the province reviewer's queue.
+    client.force_login(User.objects.get(username="kalbar"))
+    assert (
+        reverse("submissions:detail", args=[tw2.pk])
+        in client.get(reverse("submissions:queue")).content.decode()
+    )
