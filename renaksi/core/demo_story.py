@@ -9,8 +9,19 @@ sets the unit, its users, its teams and the draft plan up at ``SET_UP``, 10 Janu
   (11 April 2022, the decree's date), through renaksi/plans/workflow.py;
 * January–September of the year's work (renaksi/work/demo.py: who reports what, when, and
   how each month ends);
+* the TW I–III narratives with the official report's data and the notes of the areas
+  concerned, and five follow-ups opened and updated by their owners until closed
+  (renaksi/monitoring/services.py), each quarter's written once its work is verified;
+* the 2022 LKE against the Zona Integritas framework (renaksi/evaluation/services.py): the
+  self-assessment in June with the plan's verified evidence, the LHKPN item fed from its
+  indicator, the Tim Asesor's and the province's scores in July;
+* the submission chain (renaksi/submissions/services.py): TW I sent, returned by Kalimantan
+  Barat, its area 4 note fixed, sent again, forwarded to KPU RI and accepted there; TW II sent
+  and waiting at Kalimantan Barat.
 
-Each part checks what exists first, so a second run adds nothing and prints nothing new.
+All steps are ``Event``s run in the story's order (a submission locks its quarter, so it comes
+after the quarter's last verification). Each part checks what exists first, so a second run
+adds nothing and prints nothing new. docs/demo.md tells the story with its dates.
 """
 
 from __future__ import annotations
@@ -343,7 +354,12 @@ def _monitoring_events(plan: ActionPlan, users: dict, story: Story) -> list[Even
         moment = REPORT_SAVED[demo.quarter] + datetime.timedelta(minutes=30 + number)
         events.append(Event(moment, 0, lambda d=demo: open_follow_up(d)))
         for step, (quarter, state, note) in enumerate(demo.updates):
-            moment = REPORT_SAVED[quarter] - datetime.timedelta(days=1, minutes=-number - step)
+            # The day before the quarter's report, a minute apart.
+            moment = (
+                REPORT_SAVED[quarter]
+                - datetime.timedelta(days=1)
+                + datetime.timedelta(minutes=number + step)
+            )
             events.append(
                 Event(
                     moment,
