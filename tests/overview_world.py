@@ -112,7 +112,8 @@ def build_province(code: str, regencies: int, *, start: int = 0, year: int = YEA
                 plan=plans[units[i].pk],
                 index_value=Decimal(50 + i % 40),
                 category="B",
-                node_scores={"A": str(50 + i % 40), "A.1": f"{i % 5}.5", "A.2": "3.25"},
+                # As refresh_totals writes them: exact fractions as text ("13/4" = 3.25).
+                node_scores={"A": str(50 + i % 40), "A.1": f"{i % 5}.5", "A.2": "13/4"},
                 item_count=38,
                 answered_count=38 if i % 4 == 0 else 30,
                 without_evidence_count=2 if i % 4 == 1 else 0,

@@ -456,3 +456,15 @@ def test_the_demo_personas_open_their_pages_of_the_story(client):
         reverse("submissions:detail", args=[tw2.pk])
         in client.get(reverse("submissions:queue")).content.decode()
     )
+    # The package's LKE as it was sent: the index and every area's score shown with two
+    # decimals (the cached scores are exact fractions such as "7/2").
+    from fractions import Fraction
+
+    from renaksi.evaluation.scoring import display
+
+    page = client.get(reverse("submissions:detail", args=[tw2.pk])).content.decode()
+    sent = tw2.snapshot["lke"]
+    assert f"{display(Fraction(sent['index'])):.2f}".replace(".", ",") in page
+    for code in ("A.I.2", "A.I.3", "A.II.1"):
+        shown = f"{display(Fraction(sent['node_scores'][code])):.2f}".replace(".", ",")
+        assert f'<td class="num">{shown}</td>' in page, code

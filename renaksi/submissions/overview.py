@@ -28,6 +28,7 @@ from __future__ import annotations
 import datetime
 import decimal
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
 from django.core.paginator import Paginator
@@ -47,6 +48,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from renaksi.evaluation.scoring import display
 from renaksi.plans.models import ActionPlan
 from renaksi.units.models import Unit
 
@@ -313,14 +315,15 @@ def _rows(
 
 
 def short_score(score) -> decimal.Decimal | None:
-    """A score kept at full precision as text, rounded to two decimals for display."""
+    """A score kept at full precision as text ("7/2", "3213/800" as refresh_totals writes
+    them, or a decimal "4.25"), rounded half up to two decimals for display."""
     if score in (None, ""):
         return None
     try:
-        value = decimal.Decimal(str(score))
-    except decimal.InvalidOperation:
+        value = Fraction(str(score))
+    except (ValueError, ZeroDivisionError):
         return None
-    return value.quantize(decimal.Decimal("0.01"), rounding=decimal.ROUND_HALF_UP)
+    return display(value)
 
 
 def _lke_summary(units: QuerySet, year: int, framework) -> dict[str, Any]:
