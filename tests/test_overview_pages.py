@@ -214,3 +214,21 @@ def test_the_overviews_offer_their_recap_and_it_downloads(client):
         assert download["Content-Type"].startswith(
             "application/vnd.openxmlformats-officedocument.spreadsheetml"
         )
+
+
+def test_repeated_area_labels_are_told_apart_by_their_parent():
+    """The ZI LKE has areas 1–6 under Pemenuhan (I) and again under Reform (II)."""
+    from types import SimpleNamespace as Node
+
+    pemenuhan = Node(label="I", title="Pemenuhan")
+    reform = Node(label="II", title="Reform")
+    hasil = Node(label="B", title="Hasil")
+    nodes = [
+        Node(label="1", title="Manajemen Perubahan", code="A.I.1", parent=pemenuhan),
+        Node(label="1", title="Manajemen Perubahan", code="A.II.1", parent=reform),
+        Node(label="7", title="Kinerja", code="B.7", parent=hasil),
+    ]
+    overview.name_areas(nodes)
+    assert [n.heading for n in nodes] == ["I.1", "II.1", "7"]
+    assert nodes[1].full_title == "Reform · Manajemen Perubahan"
+    assert nodes[2].full_title == "Kinerja"

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
+from collections import Counter
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
@@ -181,11 +182,29 @@ def area_nodes(framework) -> list:
         return []
     from renaksi.evaluation.models import Node
 
-    return list(
+    nodes = list(
         Node.objects.filter(framework=framework, kind=Node.Kind.AREA)
+        .select_related("parent")
         .order_by("sequence")
-        .only("code", "label", "title", "sequence")
+        .only("code", "label", "title", "sequence", "parent__label", "parent__title")
     )
+    name_areas(nodes)
+    return nodes
+
+
+def name_areas(nodes) -> None:
+    """Give each area node a ``heading`` and a ``full_title``: the ZI LKE has areas 1–6 under
+    Pemenuhan and again under Reform, so a repeated label is prefixed with its parent's
+    ("I.1", "II.1") and the title names the parent."""
+    repeated = Counter(node.label for node in nodes)
+    for node in nodes:
+        parent = node.parent
+        if parent is not None and repeated[node.label] > 1:
+            node.heading = f"{parent.label}.{node.label}"
+            node.full_title = f"{parent.title} · {node.title}"
+        else:
+            node.heading = node.label or node.code
+            node.full_title = node.title
 
 
 # -- the cells ---------------------------------------------------------------------------------

@@ -207,14 +207,19 @@ def _snapshot_areas(submission: Submission) -> list[dict]:
         return []
     from renaksi.evaluation.models import Node
 
-    nodes = Node.objects.filter(
-        framework__code=lke["framework"], kind=Node.Kind.AREA, code__in=list(scores)
-    ).order_by("sequence")
+    nodes = list(
+        Node.objects.filter(
+            framework__code=lke["framework"], kind=Node.Kind.AREA, code__in=list(scores)
+        )
+        .select_related("parent")
+        .order_by("sequence")
+    )
+    overview.name_areas(nodes)
     return [
         {
             "code": node.code,
-            "label": node.label,
-            "title": node.title,
+            "label": node.heading,
+            "title": node.full_title,
             "score": overview.short_score(scores.get(node.code)),
         }
         for node in nodes
