@@ -28,6 +28,8 @@ def fake_bin(tmp_path):
         (bin_dir / tool).symlink_to(f"/usr/bin/{tool}")
     script(bin_dir / "fc-list", 'echo "/usr/share/fonts/x.ttf: X:style=Book"\n')
     script(bin_dir / "xgettext", "exit 0\n")
+    script(bin_dir / "pdftotext", "exit 0\n")
+    script(bin_dir / "soffice", "exit 0\n")
     script(
         bin_dir / "apt-get",
         f'echo "$*" >> "{tmp_path}/apt.log"\n'
@@ -111,3 +113,12 @@ def test_as_root_it_installs_gettext_when_xgettext_is_missing(fake_bin):
     (fake_bin / "xgettext").unlink()
     _, apt = run(fake_bin, 0)
     assert "gettext" in apt.split("install -y -q", 1)[1]
+
+
+def test_as_root_it_installs_poppler_and_libreoffice_calc_when_missing(fake_bin):
+    script(fake_bin / "chromium", "")
+    (fake_bin / "pdftotext").unlink()
+    (fake_bin / "soffice").unlink()
+    _, apt = run(fake_bin, 0)
+    installed = apt.split("install -y -q", 1)[1].split()
+    assert installed == ["poppler-utils", "libreoffice-calc-nogui"]
