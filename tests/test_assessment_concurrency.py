@@ -4,15 +4,13 @@ The first one's transaction is paused inside its write (at its audit entry) whil
 the assessment's row lock; the second waits for that lock, then finds the answer changed: a
 conflict, nothing overwritten, the totals those of the first."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from renaksi.audit.models import LogEntry
 from renaksi.evaluation import services
 from renaksi.evaluation.models import Answer, Assessment
 
+from . import race_support
 from .assessment_world import build_framework, items
 from .permission_world import build_world
 
@@ -20,41 +18,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgresql]
 
 
 def run_two(monkeypatch, first_call, second_call):
-    inside, go = threading.Event(), threading.Event()
-    original = services.record
-    outcome = {}
-
-    def paused(*args, **kwargs):
-        entry = original(*args, **kwargs)
-        if threading.current_thread() is first:
-            inside.set()
-            go.wait(20)
-        return entry
-
-    monkeypatch.setattr(services, "record", paused)
-
-    def runner(key, call):
-        def run():
-            try:
-                outcome[key] = call()
-            except Exception as error:  # reported to the test
-                outcome[key] = error
-            finally:
-                connection.close()
-
-        return run
-
-    first = threading.Thread(target=runner("first", first_call))
-    first.start()
-    assert inside.wait(20)
-    second = threading.Thread(target=runner("second", second_call))
-    second.start()
-    second.join(1)
-    assert second.is_alive()  # waiting for the assessment's row lock
-    go.set()
-    first.join(20)
-    second.join(20)
-    return outcome["first"], outcome["second"]
+    return race_support.run_two(monkeypatch, services, first_call, second_call)
 
 
 def _save(world, persona, assessment_pk, code, raw, version):

@@ -2,56 +2,20 @@
 PostgreSQL): the second waits for the first, then finds its version changed — a conflict,
 nothing overwritten, never an IntegrityError."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from renaksi.monitoring import narrative as services
 from renaksi.monitoring.models import AreaNote, QuarterReport
 from renaksi.plans.models import PlanArea
 
+from . import race_support
 from .work_realisation_world import build_rworld
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgresql]
 
 
 def run_two(monkeypatch, first_call, second_call):
-    inside, go = threading.Event(), threading.Event()
-    original = services.record
-    outcome = {}
-
-    def paused(*args, **kwargs):
-        entry = original(*args, **kwargs)
-        if threading.current_thread() is first:
-            inside.set()
-            go.wait(20)
-        return entry
-
-    monkeypatch.setattr(services, "record", paused)
-
-    def runner(key, call):
-        def run():
-            try:
-                outcome[key] = call()
-            except Exception as error:  # reported to the test
-                outcome[key] = error
-            finally:
-                connection.close()
-
-        return run
-
-    first = threading.Thread(target=runner("first", first_call))
-    first.start()
-    assert inside.wait(20)
-    second = threading.Thread(target=runner("second", second_call))
-    second.start()
-    second.join(1)
-    assert second.is_alive()  # waiting for the lock
-    go.set()
-    first.join(20)
-    second.join(20)
-    return outcome["first"], outcome["second"]
+    return race_support.run_two(monkeypatch, services, first_call, second_call)
 
 
 def test_two_first_saves_of_a_report(monkeypatch):

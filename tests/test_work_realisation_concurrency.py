@@ -4,58 +4,20 @@ The first one's transaction is paused while it holds the row lock; the second wa
 lock and then finds the version (or the state) changed: a conflict, nothing overwritten.
 """
 
-import threading
-
 import pytest
-from django.db import connection
 
 from renaksi.audit.models import LogEntry
 from renaksi.work import realisations as services
 from renaksi.work.models import Realisation, Review
 
+from . import race_support
 from .work_realisation_world import MARCH, build_rworld, good_data
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgresql]
 
 
 def run_two(monkeypatch, first_call, second_call):
-    """Run ``first_call`` in a thread paused inside its transaction (at its audit entry),
-    then ``second_call`` in another; return both outcomes (a result or the exception)."""
-    inside, go = threading.Event(), threading.Event()
-    original = services.record
-    outcome = {}
-
-    def paused(*args, **kwargs):
-        entry = original(*args, **kwargs)
-        if threading.current_thread() is first:
-            inside.set()
-            go.wait(20)
-        return entry
-
-    monkeypatch.setattr(services, "record", paused)
-
-    def runner(key, call):
-        def run():
-            try:
-                outcome[key] = call()
-            except Exception as error:  # reported to the test
-                outcome[key] = error
-            finally:
-                connection.close()
-
-        return run
-
-    first = threading.Thread(target=runner("first", first_call))
-    first.start()
-    assert inside.wait(20)
-    second = threading.Thread(target=runner("second", second_call))
-    second.start()
-    second.join(1)
-    assert second.is_alive()  # waiting for the row lock
-    go.set()
-    first.join(20)
-    second.join(20)
-    return outcome["first"], outcome["second"]
+    return race_support.run_two(monkeypatch, services, first_call, second_call)
 
 
 def test_two_concurrent_edits_the_second_gets_a_conflict(monkeypatch):
