@@ -35,6 +35,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from renaksi.access.policy import CHANGE_PLAN, EDIT_MONITORING, UPDATE_FOLLOW_UP
 from renaksi.audit.services import record
@@ -458,7 +459,7 @@ def update_follow_up(
     if quarter < follow_up.opened_in:
         raise MonitoringError(
             _("Tindak lanjut ini baru dibuka pada %(quarter)s.")
-            % {"quarter": QUARTER_NAMES[follow_up.opened_in]}
+            % {"quarter": pgettext("singkatan triwulan", QUARTER_NAMES[follow_up.opened_in])}
         )
     errors: dict[str, list[str]] = {}
     values = _clean_follow_up(plan, data, errors)

@@ -24,6 +24,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from renaksi.access.policy import (
     CHANGE_PLAN,
@@ -149,8 +150,8 @@ def _page(request, plan, quarter: int, *, bound: dict | None = None, status: int
     context = {
         "plan": plan,
         "quarter": quarter,
-        "quarter_name": QUARTER_NAMES[quarter],
-        "tabs": [(q, QUARTER_NAMES[q]) for q in QUARTERS],
+        "quarter_name": pgettext("singkatan triwulan", QUARTER_NAMES[quarter]),
+        "tabs": [(q, pgettext("singkatan triwulan", QUARTER_NAMES[q])) for q in QUARTERS],
         "figures": figures,
         "total": figures.total,
         "area_rows": area_rows,

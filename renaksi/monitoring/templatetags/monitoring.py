@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django import template
 from django.utils.formats import number_format
+from django.utils.translation import pgettext
 
 register = template.Library()
 
@@ -54,4 +55,5 @@ def tw(quarter: int | None) -> str:
     """1 → "TW I"."""
     from renaksi.monitoring.figures import QUARTER_NAMES
 
-    return QUARTER_NAMES.get(quarter, "")
+    name = QUARTER_NAMES.get(quarter)
+    return pgettext("singkatan triwulan", name) if name else ""
