@@ -23,6 +23,7 @@ from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -80,10 +81,10 @@ def _url(name: str, *args) -> str:
 
 
 def number(value: Fraction | None, decimals: int = 2) -> str:
-    """A score the Indonesian way: 3,67."""
+    """A score in the reader's number format: 3,67 in Indonesian, 3.67 in English."""
     if value is None:
         return ""
-    return str(display(value, decimals)).replace(".", ",")
+    return number_format(display(value, decimals), decimals)
 
 
 def _load(request: HttpRequest, pk: int) -> Assessment:
@@ -930,7 +931,7 @@ def links_with_values(assessment: Assessment) -> list[dict]:
                 "link": link,
                 "indicator": indicator_label(link.indicator),
                 "input": labels.get(link.input, link.input),
-                "value": f"{value.value.normalize():f}".replace(".", ",") if value else "",
+                "value": number_format(f"{value.value.normalize():f}") if value else "",
                 "month": month_label(
                     value.realisation.period.period, value.realisation.plan.schedule_kind
                 )
