@@ -121,6 +121,9 @@ INSTALLED_APPS = [
     "renaksi.evaluation",
     "renaksi.submissions",
     "renaksi.reports",
+    "renaksi.dashboards",
+    "renaksi.publication",
+    "django_htmx",
 ]
 
 MIDDLEWARE = [
@@ -133,6 +136,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Last: turns a locked-out sign-in into the lock-out page.

@@ -15,6 +15,8 @@ urlpatterns = [
     path("", include("renaksi.evaluation.urls")),
     path("", include("renaksi.submissions.urls")),
     path("", include("renaksi.reports.urls")),
+    path("", include("renaksi.dashboards.urls")),
+    path("", include("renaksi.publication.urls")),
 ]
 
 # The error pages in the site's layout (renaksi/core/views.py).

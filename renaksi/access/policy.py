@@ -61,6 +61,9 @@ MANAGE_FRAMEWORK = "evaluation.change_framework"  # no obj: a national administr
 SUBMIT_PERIOD = "submissions.add_submission"
 DECIDE_SUBMISSION = "submissions.decide_submission"
 REOPEN_SUBMISSION = "submissions.reopen_submission"
+# The public RB column (renaksi/publication). obj: a plan or Publication (unit_id, year): the
+# unit's administrator publishes, changes what is published, and withdraws it.
+PUBLISH_PLAN = "publication.change_publication"
 VIEW_TEAM = "teams.view_reformteam"
 CHANGE_TEAM = "teams.change_reformteam"
 
