@@ -1,7 +1,8 @@
-"""The dashboards' pages, namespace ``dashboards`` (paths in /work/coord/WORK.md)."""
+"""The dashboards' pages, namespace ``dashboards``: the unit dashboard (urls_unit), the
+schedule view (urls_schedule), the province and national dashboards (urls_rollup)."""
 
-from django.urls import path  # noqa: F401
+from . import urls_rollup, urls_schedule, urls_unit
 
 app_name = "dashboards"
 
-urlpatterns: list = []
+urlpatterns = urls_unit.urlpatterns + urls_schedule.urlpatterns + urls_rollup.urlpatterns

@@ -1,0 +1,3 @@
+"""Paths of the rollup part of renaksi.dashboards (joined in urls.py)."""
+
+urlpatterns: list = []

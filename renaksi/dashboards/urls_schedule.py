@@ -1,0 +1,3 @@
+"""Paths of the schedule part of renaksi.dashboards (joined in urls.py)."""
+
+urlpatterns: list = []
