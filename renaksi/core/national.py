@@ -39,6 +39,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from renaksi.access.models import UnitRole
+from renaksi.dashboards import summary
 from renaksi.lib.decree.model import ParsedDecree
 from renaksi.lib.decree.parser import parse_decree
 from renaksi.plans.models import (
@@ -267,6 +268,7 @@ class NationalGenerator:
         batch = Batch(drafts, people)
         for step in self.steps:
             step(batch)
+        summary.refresh(draft.plan.pk for draft in drafts)  # the dashboards' summaries
         self.progress(_("%(plans)s rencana aksi ditulis.") % {"plans": self.result.counts["plans"]})
 
     # -- units and the refusal ----------------------------------------------------------

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,3 +10,11 @@ class DashboardsConfig(AppConfig):
     name = "renaksi.dashboards"
     label = "dashboards"
     verbose_name = _("dasbor")
+
+    def ready(self) -> None:
+        from .summary_triggers import install_after_migrate
+
+        # After every migrate: SQLite loses a table's triggers when a migration rebuilds it.
+        post_migrate.connect(
+            install_after_migrate, sender=self, dispatch_uid="dashboards_summary_triggers"
+        )

@@ -1,0 +1,259 @@
+"""Keeping the plans' summaries (models.PlanSummary) true, and reading figures from them.
+
+A summary holds, per period of the plan's schedule, the counts of its scheduled sub-activity
+cells (``SchedulePeriod`` rows with ``planned=True`` and a sub-activity: the plan total of
+renaksi/monitoring/figures.py; change agents' actions and work outside the plan are not part
+of it), in the order of ``FIELDS``:
+
+    scheduled   the cells
+    reported    cells with a realisation
+    done        status selesai
+    verified    done and terverifikasi
+    flagged     realisations flagged late (reported after the period's report deadline)
+    not_done    status tidak terlaksana
+    postponed   status ditunda
+    in_progress status dalam proses
+    not_started a realisation saying belum dimulai
+    awaiting    waiting for verification (diajukan)
+    evidenced   done cells with at least one current evidence item
+
+Staleness: the triggers of summary_triggers.py log every plan whose periods, realisations or
+evidence were written (``SummaryChange``). ``ensure_fresh(plans)`` recomputes the logged plans
+among ``plans`` (and those without a summary) and removes exactly the log rows it read, so a
+write that commits while it runs leaves its own row for the next reader. Fixed number of queries:
+2 when nothing changed, 7 when something did (savepoints included), whatever the number of plans.
+``refresh(plan_ids)`` recomputes plans unconditionally (the ``refresh_summaries`` command,
+generate_national, the data migration).
+
+Reading: ``totals(plan, rows, as_of)`` turns a summary into the plan's ``Totals`` to date.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from renaksi.monitoring.figures import CellCounts, month_ended, percent
+from renaksi.plans.models import ActionPlan
+from renaksi.work.models import Evidence, Realisation, SchedulePeriod
+from renaksi.work.periods import due_date, last_month
+
+from .models import PlanSummary, SummaryChange
+
+Status = Realisation.Status
+State = Realisation.State
+
+FIELDS = (
+    "scheduled",
+    "reported",
+    "done",
+    "verified",
+    "flagged",
+    "not_done",
+    "postponed",
+    "in_progress",
+    "not_started",
+    "awaiting",
+    "evidenced",
+)
+# Plans per aggregate query when refreshing many (bound parameters stay few on SQLite).
+CHUNK = 300
+
+_AGGREGATES = {
+    "scheduled": Count("id"),
+    "reported": Count("realisation"),
+    "done": Count("id", filter=Q(realisation__status=Status.DONE)),
+    "verified": Count(
+        "id", filter=Q(realisation__status=Status.DONE, realisation__state=State.VERIFIED)
+    ),
+    "flagged": Count("id", filter=Q(realisation__late=True)),
+    "not_done": Count("id", filter=Q(realisation__status=Status.NOT_DONE)),
+    "postponed": Count("id", filter=Q(realisation__status=Status.POSTPONED)),
+    "in_progress": Count("id", filter=Q(realisation__status=Status.IN_PROGRESS)),
+    "not_started": Count("id", filter=Q(realisation__status=Status.NOT_STARTED)),
+    "awaiting": Count("id", filter=Q(realisation__state=State.SUBMITTED)),
+}
+
+
+# -- computing ----------------------------------------------------------------------------------
+
+
+def compute(plan_ids: Sequence[int]) -> dict[int, list[list[int]]]:
+    """The summary rows of ``plan_ids`` from the work tables (two queries)."""
+    result: dict[int, dict[int, list[int]]] = {pk: {} for pk in plan_ids}
+    if not plan_ids:
+        return {}
+    cells = (
+        SchedulePeriod.objects.filter(
+            plan_id__in=plan_ids, sub_activity__isnull=False, planned=True
+        )
+        .values("plan_id", "period")
+        .annotate(**_AGGREGATES)
+        .order_by()
+    )
+    for row in cells:
+        counts = [row[name] for name in FIELDS[:-1]] + [0]
+        result[row["plan_id"]][row["period"]] = counts
+    evidenced = (
+        Evidence.objects.filter(
+            plan_id__in=plan_ids,
+            is_current=True,
+            realisation__status=Status.DONE,
+            realisation__sub_activity__isnull=False,
+            realisation__period__planned=True,
+        )
+        .values("plan_id", "realisation__period__period")
+        .annotate(n=Count("realisation", distinct=True))
+        .order_by()
+    )
+    for row in evidenced:
+        periods = result[row["plan_id"]]
+        period = row["realisation__period__period"]
+        if period in periods:
+            periods[period][-1] = row["n"]
+    return {
+        pk: [[period, *counts] for period, counts in sorted(periods.items())]
+        for pk, periods in result.items()
+    }
+
+
+def _store(rows: dict[int, list[list[int]]]) -> None:
+    now = timezone.now()
+    PlanSummary.objects.bulk_create(
+        [PlanSummary(plan_id=pk, periods=periods, computed_at=now) for pk, periods in rows.items()],
+        update_conflicts=True,
+        unique_fields=["plan"],
+        update_fields=["periods", "computed_at"],
+    )
+
+
+def refresh(plan_ids: Iterable[int]) -> int:
+    """Recompute the summaries of ``plan_ids`` (every one, logged or not); returns how many."""
+    ids = sorted({int(pk) for pk in plan_ids})
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        with transaction.atomic():
+            changes = list(
+                SummaryChange.objects.filter(plan_id__in=chunk).values_list("pk", flat=True)
+            )
+            existing = set(ActionPlan.objects.filter(pk__in=chunk).values_list("pk", flat=True))
+            _store(compute(sorted(existing)))
+            if changes:
+                SummaryChange.objects.filter(pk__in=changes).delete()
+    return len(ids)
+
+
+def ensure_fresh(plans: QuerySet) -> int:
+    """Bring the summaries of ``plans`` (an ActionPlan queryset) up to date: recompute the
+    plans with a logged change and those without a summary. Returns how many were
+    recomputed."""
+    plan_ids = plans.values("pk")
+    changes = list(SummaryChange.objects.filter(plan_id__in=plan_ids).values_list("pk", "plan_id"))
+    missing = list(plans.filter(summary__isnull=True).values_list("pk", flat=True))
+    stale = sorted({plan_id for _pk, plan_id in changes} | set(missing))
+    if not stale:
+        return 0
+    with transaction.atomic():
+        _store(compute(stale))
+        SummaryChange.objects.filter(pk__in=[pk for pk, _plan in changes]).delete()
+    return len(stale)
+
+
+def discard_orphans() -> int:
+    """Remove log rows of plans that no longer exist (the ``refresh_summaries`` command)."""
+    deleted, _ = SummaryChange.objects.exclude(plan_id__in=ActionPlan.objects.values("pk")).delete()
+    return deleted
+
+
+# -- reading ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Totals:
+    """A plan's (or a group's) scheduled cells to date, from summaries."""
+
+    counts: CellCounts  # done_due, due … as renaksi/monitoring/figures.py defines them
+    late: int  # cells whose report deadline has passed with nothing done (CellState.LATE)
+    evidenced: int  # done cells with current evidence
+    verified_due: int  # verified cells among the due ones
+
+    @property
+    def achievement(self) -> Decimal | None:
+        """Done ÷ due cells to date (None while nothing is due)."""
+        return self.counts.achievement
+
+    @property
+    def verified_share(self) -> Decimal | None:
+        """Verified ÷ due cells to date (None while nothing is due)."""
+        return percent(self.verified_due, self.counts.due)
+
+    @property
+    def evidence_share(self) -> Decimal | None:
+        """Done cells with current evidence ÷ done cells (None while nothing is done)."""
+        return percent(self.evidenced, self.counts.done)
+
+
+def add_periods(plan: ActionPlan, periods: list[list[int]], as_of: datetime.date) -> dict:
+    """The plain sums of one plan's summary rows on ``as_of``: every count over the year, and
+    ``due`` / ``done_due`` / ``verified_due`` over the periods already over, ``missing`` and
+    ``overdue`` (nothing reported), ``late`` (nothing done, deadline passed: CellState.LATE)."""
+    sums = dict.fromkeys(
+        (*FIELDS, "due", "done_due", "verified_due", "missing", "overdue", "late"), 0
+    )
+    kind = plan.schedule_kind
+    for row in periods:
+        period, values = row[0], row[1:]
+        for name, value in zip(FIELDS, values, strict=True):
+            sums[name] += value
+        scheduled, reported, done, verified = values[0], values[1], values[2], values[3]
+        if month_ended(plan.year, last_month(period, kind), as_of):
+            sums["due"] += scheduled
+            sums["done_due"] += done
+            sums["verified_due"] += verified
+            sums["missing"] += scheduled - reported
+        if as_of > due_date(plan.year, period, kind, plan.report_due_day):
+            sums["overdue"] += scheduled - reported
+            # values: not_done [5], postponed [6]
+            sums["late"] += scheduled - done - values[5] - values[6]
+    return sums
+
+
+def totals_of(sums: dict) -> Totals:
+    counts = CellCounts(
+        scheduled=sums["scheduled"],
+        due=sums["due"],
+        reported=sums["reported"],
+        done=sums["done"],
+        done_due=sums["done_due"],
+        verified=sums["verified"],
+        late=sums["flagged"],
+        not_done=sums["not_done"],
+        postponed=sums["postponed"],
+        in_progress=sums["in_progress"],
+        not_started=sums["not_started"],
+        awaiting_verification=sums["awaiting"],
+        missing=sums["missing"],
+        overdue=sums["overdue"],
+    )
+    return Totals(
+        counts=counts,
+        late=sums["late"],
+        evidenced=sums["evidenced"],
+        verified_due=sums["verified_due"],
+    )
+
+
+def merge(sums: Iterable[dict]) -> dict:
+    """The sums of several plans (a province's units, the country)."""
+    total: dict[str, int] = defaultdict(int)
+    for item in sums:
+        for name, value in item.items():
+            total[name] += value
+    return dict(total)
