@@ -94,3 +94,16 @@ def test_for_plan_reads_the_param():
     plan = SimpleNamespace(year=2022, unit=UNIT)
     request = SimpleNamespace(GET={asof.PARAM: "2022-03-15"})
     assert asof.for_plan(plan, request).date == D(2022, 3, 15)
+
+
+def test_percentages_round_half_up():
+    from decimal import Decimal
+
+    from renaksi.dashboards.templatetags.unit_dashboard import pct, points
+
+    assert pct(Decimal("66.67")) == "66,7 %"
+    assert pct(Decimal("78.57")) == "78,6 %"
+    assert pct(None) == "—"
+    assert points(Decimal("-40.05")) == "−40,1"
+    assert points(Decimal("0.04")) == "0,0"
+    assert points(Decimal("3.25")) == "+3,3"

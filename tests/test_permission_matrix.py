@@ -10,6 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from .matrix_common import MANAGE, NONE, READ, Row, plan_link, plan_url
 from .matrix_creation import ROWS as CREATION_ROWS
+from .matrix_dashboard_unit import ROWS as DASHBOARD_UNIT_ROWS
 from .matrix_dashboards_rollup import ROWS as DASHBOARD_ROLLUP_ROWS
 from .matrix_editor import ROWS as EDITOR_ROWS
 from .matrix_evaluation import ROWS as EVALUATION_ROWS
@@ -65,6 +66,7 @@ MATRIX: dict[str, Row] = {
     **SUBMISSION_ROWS,
     **REPORT_ROWS,
     **DASHBOARD_ROLLUP_ROWS,
+    **DASHBOARD_UNIT_ROWS,
 }
 
 # Views outside the matrix, each with the reason and the test that covers it.
