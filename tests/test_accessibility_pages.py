@@ -54,15 +54,17 @@ def check_pages(browser, live_server, pages: list[Page], *, phone: bool) -> list
     """Open every page as its persona at one size; the problems found (empty: all clean)."""
     failures: list[str] = []
     visits: dict[str | None, Visit] = {}
+    shots: dict[str, int] = {}
     try:
         for page in pages:
+            shots[page.name] = shots.get(page.name, 0) + 1
             visit = visits.get(page.persona)
             if visit is None:
                 visit = visits[page.persona] = Visit(browser, live_server, phone=phone)
                 if page.persona:
                     visit.sign_in(page.persona, f"renaksi-{page.persona}")
             try:
-                failures.extend(_check_one(visit, page))
+                failures.extend(_check_one(visit, page, shots[page.name]))
             except Exception as error:  # a page that hangs or crashes the tab: report, go on
                 failures.append(f"{page.persona} {page.name} {page.path} ({visit.size}): {error}")
     finally:
@@ -71,7 +73,7 @@ def check_pages(browser, live_server, pages: list[Page], *, phone: bool) -> list
     return failures
 
 
-def _check_one(visit: Visit, page: Page) -> list[str]:
+def _check_one(visit: Visit, page: Page, nth: int) -> list[str]:
     label = f"{page.persona or 'anonymous'} {page.name} {page.path} ({visit.size})"
     visit.take_problems()
     visit.allowed = []
@@ -83,7 +85,7 @@ def _check_one(visit: Visit, page: Page) -> list[str]:
         return [f"{label}: HTTP {response.status if response else None}, not {page.status}"]
     if visit.page.url.split("#")[0] != visit.url(page.path.split("#")[0]):
         return [f"{label}: redirected to {visit.page.url}"]
-    name = "a11y-" + page.name.replace(":", "-")
+    name = "a11y-" + page.name.replace(":", "-") + (f"-{nth}" if nth > 1 else "")
     try:
         _screenshot(visit, name)
         visit.check(name, screenshot=False)
@@ -120,3 +122,116 @@ def test_every_page_passes_axe_at_desktop_and_on_a_phone(live_server, browser, s
     failures = check_pages(browser, live_server, pages, phone=False)
     failures += check_pages(browser, live_server, pages, phone=True)
     assert not failures, f"{len(failures)} problems:\n\n" + "\n\n".join(failures)
+
+
+# ---------------------------------------------------------------- the menu and the focus
+
+PASSWORD = "rahasia-panjang-1"
+
+
+@pytest.fixture
+def reader(django_user_model):
+    return django_user_model.objects.create_user(
+        "pembaca", email="pembaca@example.test", password=PASSWORD, first_name="Pembaca"
+    )
+
+
+def _menu_state(visit: Visit) -> tuple[str | None, bool]:
+    button = visit.page.locator("[data-menu-toggle]")
+    link = visit.page.locator(".site-nav a", has_text="Satker")
+    return button.get_attribute("aria-expanded"), link.is_visible()
+
+
+def test_the_site_menu_on_a_phone_opens_and_closes_from_the_keyboard(live_server, browser, reader):
+    with Visit(browser, live_server, phone=True) as visit:
+        visit.sign_in("pembaca", PASSWORD)
+        visit.go("/satker/")
+        button = visit.page.locator("[data-menu-toggle]")
+        assert button.is_visible()
+        assert _menu_state(visit) == ("false", False)  # folded: the links are hidden
+        visit.check("a11y-menu-closed")
+        # Skip link, brand, then the menu button; Enter opens it.
+        for _ in range(3):
+            visit.page.keyboard.press("Tab")
+        assert visit.page.evaluate("() => document.activeElement.hasAttribute('data-menu-toggle')")
+        visit.page.keyboard.press("Enter")
+        assert _menu_state(visit) == ("true", True)
+        assert visit.page.locator(".account__logout button").is_visible()
+        visit.check("a11y-menu-open")
+        visit.no_horizontal_scroll("a11y-menu-open")
+        # The next Tab goes into the menu, to its first link.
+        visit.page.keyboard.press("Tab")
+        assert visit.page.evaluate("() => document.activeElement.textContent.trim()") == (
+            "Pekerjaan saya"
+        )
+        # Escape folds it and gives the focus back to the button.
+        visit.page.keyboard.press("Escape")
+        assert _menu_state(visit) == ("false", False)
+        assert visit.page.evaluate("() => document.activeElement.hasAttribute('data-menu-toggle')")
+        # A tap opens and closes it too.
+        button.click()
+        assert _menu_state(visit) == ("true", True)
+        button.click()
+        assert _menu_state(visit) == ("false", False)
+
+
+def test_on_a_wide_screen_the_menu_is_open_without_a_button(live_server, browser, reader):
+    with Visit(browser, live_server) as visit:
+        visit.sign_in("pembaca", PASSWORD)
+        visit.go("/satker/")
+        assert not visit.page.locator("[data-menu-toggle]").is_visible()
+        assert visit.page.locator(".site-nav a", has_text="Satker").is_visible()
+
+
+def test_the_menu_stays_open_without_javascript(live_server, browser, reader):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(f"{live_server.url}/masuk/")
+        page.fill("input[name=username]", "pembaca")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("main button[type=submit]")
+        page.wait_for_load_state("load")
+        assert not page.locator("[data-menu-toggle]").is_visible()
+        assert page.locator(".site-nav a", has_text="Satker").is_visible()
+    finally:
+        context.close()
+
+
+FOCUS_RING = """() => {
+  const e = document.activeElement;
+  const style = getComputedStyle(e);
+  return {tag: e.tagName, text: (e.textContent || e.name || "").trim().slice(0, 40),
+          outline: style.outlineStyle, width: parseFloat(style.outlineWidth),
+          color: style.outlineColor, shadow: style.boxShadow};
+}"""
+
+
+@pytest.mark.parametrize("phone", [False, True], ids=["desktop", "phone"])
+def test_keyboard_focus_is_visible_on_every_control(live_server, browser, reader, phone):
+    """Tab through the sign-in page and a signed-in page: every element that takes the focus
+    shows the yellow ring (3 px) around the dark one."""
+    with Visit(browser, live_server, phone=phone) as visit:
+        visit.go("/masuk/")
+        rings = _tab_through(visit)
+        visit.sign_in("pembaca", PASSWORD)
+        visit.go("/satker/")
+        if phone:
+            visit.page.locator("[data-menu-toggle]").click()
+        rings += _tab_through(visit)
+        assert len(rings) >= 10, rings
+        missing = [r for r in rings if r["outline"] != "solid" or r["width"] < 3]
+        assert not missing, missing
+        assert all("rgb(29, 35, 43)" in r["shadow"] for r in rings), rings
+
+
+def _tab_through(visit: Visit, limit: int = 25) -> list[dict]:
+    visit.page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    rings = []
+    for _ in range(limit):
+        visit.page.keyboard.press("Tab")
+        ring = visit.page.evaluate(FOCUS_RING)
+        if ring["tag"] == "BODY" or (rings and ring == rings[0]):
+            break
+        rings.append(ring)
+    return rings

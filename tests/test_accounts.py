@@ -31,6 +31,13 @@ PASSWORD = "rahasia-panjang-1"
 LOCKED_TITLE = "Akun dikunci sementara"
 
 
+def _site_scripts() -> list[str]:
+    return [
+        f'<script src="{static("renaksi/site.js")}" data-scroll-label="Tabel yang dapat digeser">',
+        f'<script src="{static("vendor/htmx/htmx.min.js")}" defer>',
+    ]
+
+
 @pytest.fixture
 def budi():
     return User.objects.create_user(
@@ -248,10 +255,8 @@ def test_lockout_page_obeys_the_content_security_policy(client, budi):
     html = response.content.decode()
     assert "Content-Security-Policy" in response.headers
     assert "style=" not in html
-    # Scripts only from our own static files (htmx on every page), never inline.
-    assert re.findall(r"<script\b[^>]*>", html) == [
-        f'<script src="{static("vendor/htmx/htmx.min.js")}" defer>'
-    ]
+    # Scripts only from our own static files (site.js and htmx on every page), never inline.
+    assert re.findall(r"<script\b[^>]*>", html) == _site_scripts()
 
 
 # ---------------------------------------------------------------- password reset
@@ -325,10 +330,8 @@ def test_password_pages_are_indonesian_and_obey_the_csp(client, name):
     html = response.content.decode()
     assert '<html lang="id">' in html
     assert "style=" not in html
-    # Scripts only from our own static files (htmx on every page), never inline.
-    assert re.findall(r"<script\b[^>]*>", html) == [
-        f'<script src="{static("vendor/htmx/htmx.min.js")}" defer>'
-    ]
+    # Scripts only from our own static files (site.js and htmx on every page), never inline.
+    assert re.findall(r"<script\b[^>]*>", html) == _site_scripts()
 
 
 # ---------------------------------------------------------------- invitation
