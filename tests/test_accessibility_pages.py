@@ -22,7 +22,8 @@ from .browser_support import SCREENSHOTS, Visit
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-SHOT_HEIGHT = 5000  # CSS pixels of a page kept in its screenshot
+SHOT_HEIGHT = 3000  # CSS pixels of a page kept in its screenshot
+TIMEOUT = 120_000  # ms for a page to load or be screenshotted on a busy machine
 
 # The error pages that only a failing view shows (tests/error_urls.py adds those views).
 ERROR_PAGES = [
@@ -61,12 +62,14 @@ def check_pages(browser, live_server, pages: list[Page], *, phone: bool) -> list
             visit = visits.get(page.persona)
             if visit is None:
                 visit = visits[page.persona] = Visit(browser, live_server, phone=phone)
+                visit.page.set_default_timeout(TIMEOUT)  # a busy CI machine: the big pages
                 if page.persona:
                     visit.sign_in(page.persona, f"renaksi-{page.persona}")
             try:
                 failures.extend(_check_one(visit, page, shots[page.name]))
             except Exception as error:  # a page that hangs or crashes the tab: report, go on
                 failures.append(f"{page.persona} {page.name} {page.path} ({visit.size}): {error}")
+                visits.pop(page.persona).context.close()  # a fresh tab for the next page
     finally:
         for visit in visits.values():
             visit.context.close()
@@ -105,6 +108,7 @@ def _screenshot(visit: Visit, name: str) -> None:
     visit.page.screenshot(
         path=str(SCREENSHOTS / f"{name}-{visit.size}.png"),
         full_page=True,
+        timeout=TIMEOUT,
         clip={"x": 0, "y": 0, "width": width, "height": min(height, SHOT_HEIGHT)},
     )
 

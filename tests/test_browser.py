@@ -32,7 +32,8 @@ def test_sign_in_and_read_the_plan_on_a_phone(live_server, browser, settings):
     # The table scrolls inside its box; the page itself is no wider than the phone.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
-    page.click("text=Pekerjaan saya")
+    page.click("[data-menu-toggle]")  # on a phone the site menu is behind its button
+    page.click(".site-nav >> text=Pekerjaan saya")
     page.fill("input[name=bulan]", "2022-03")
     page.click("main form button[type=submit]")
     page.wait_for_load_state()
