@@ -133,3 +133,58 @@ def test_queries_are_fixed(world, django_assert_num_queries):
     record_done(world)
     with django_assert_num_queries(len(stale)):
         assert summary.ensure_fresh(plans) == 1
+
+
+def test_generate_national_leaves_every_plan_summarised_and_true():
+    """The bulk writer refreshes its batches; the summary agrees with the monitoring
+    figures (renaksi/monitoring: plan_quarter_totals) quarter by quarter."""
+    from renaksi.core.national import generate_national
+    from renaksi.monitoring.figures import plan_quarter_totals, quarter_months
+
+    generate_national(years=1, seed=3, unit_codes=["6107"], reference_date=AS_OF)
+    plan = ActionPlan.objects.get(unit__code="6107")
+    assert PlanSummary.objects.filter(plan=plan).exists()
+    assert not SummaryChange.objects.filter(plan_id=plan.pk).exists()
+    stored = PlanSummary.objects.get(plan=plan).periods
+    assert stored == summary.compute([plan.pk])[plan.pk]
+    for quarter in (1, 2, 3, 4):
+        expected = plan_quarter_totals([plan.pk], quarter, as_of=AS_OF)[plan.pk]
+        months = set(quarter_months(quarter))
+        sums = summary.add_periods(plan, [row for row in stored if row[0] in months], AS_OF)
+        got = summary.totals_of(sums).counts
+        assert (got.scheduled, got.due, got.done, got.done_due, got.verified, got.missing) == (
+            expected.scheduled,
+            expected.due,
+            expected.done,
+            expected.done_due,
+            expected.verified,
+            expected.missing,
+        ), quarter
+        assert (got.not_done, got.postponed, got.overdue, got.late) == (
+            expected.not_done,
+            expected.postponed,
+            expected.overdue,
+            expected.late,
+        ), quarter
+
+
+def test_refresh_summaries_command(world):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    fresh_sums(world.plan)
+    PlanSummary.objects.filter(plan=world.plan).update(periods=[])  # a summary gone wrong
+    out = StringIO()
+    call_command("refresh_summaries", "--stale", stdout=out)
+    assert "0 rencana aksi" in out.getvalue()  # nothing logged: left alone
+    call_command("refresh_summaries", "--year", "2026", stdout=out)
+    assert (
+        PlanSummary.objects.get(plan=world.plan).periods
+        == summary.compute([world.plan.pk])[world.plan.pk]
+    )
+    SummaryChange.objects.create(plan_id=999999)
+    out = StringIO()
+    call_command("refresh_summaries", stdout=out)
+    assert "1 catatan perubahan" in out.getvalue()
+    assert not SummaryChange.objects.exists()
