@@ -237,3 +237,18 @@ def test_queries_are_the_same_at_a_few_and_at_many_units(client, world):
     assert many == fresh
     assert stale_many == stale_small
     assert max(fresh) <= 20, fresh
+
+
+def test_a_province_administrator_sees_no_regency(client, world):
+    """Administering the province reads its own plan, not its regencies' (docs/access.md)."""
+    from django.contrib.auth.models import User
+
+    from renaksi.access.models import UnitRole
+
+    admin = User.objects.create_user("province-admin", "pa@example.test", "rahasia-1")
+    UnitRole.objects.create(user=admin, unit=world.units["61"], role=UnitRole.Role.ADMIN)
+    html = page(client, admin, province_url(world))
+    assert re.findall(r'<tr data-unit="(\d+)">', html) == []
+    assert "Bengkayang" not in html and "Sambas" not in html
+    response = client.get(reverse("dashboards:home"))
+    assert str(world.plans["61"].pk) in response["Location"]  # their own plan's dashboard

@@ -337,10 +337,19 @@ def sorted_lines(lines: list[Line], choice: Choice) -> list[Line]:
 
 
 def province_dashboard(
-    province: Unit, *, year: int, as_of: datetime.date, quarter: int, choice: Choice
+    province: Unit,
+    *,
+    year: int,
+    as_of: datetime.date,
+    quarter: int,
+    choice: Choice,
+    regencies=None,
 ) -> dict[str, Any]:
-    """A KPU Provinsi's own plan and every regency below it."""
-    units = [province, *Unit.objects.filter(parent=province).order_by("code")]
+    """A KPU Provinsi's own plan and every regency below it (``regencies``: those the reader
+    may see, a Unit queryset; default all)."""
+    if regencies is None:
+        regencies = Unit.objects.filter(parent=province)
+    units = [province, *regencies.filter(parent=province).order_by("code")]
     lines, framework = lines_for(
         units,
         year=year,

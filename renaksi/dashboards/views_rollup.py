@@ -4,7 +4,9 @@
   readers of a KPU Provinsi to its dashboard; everyone else to the unit dashboard of the
   newest plan of a unit they belong to (or that they may read); with none, a page that says so.
 * ``province``: a KPU Provinsi the reader may see (404 otherwise, and for a unit that is not a
-  province): its own plan and every regency.
+  province): its own plan and the regencies below it that the reader may see (all of them for
+  its viewers and reviewers and KPU RI's readers; none for an administrator of the province
+  alone, who reads the province's own plan only).
 * ``national``: for readers of every unit (404 for anyone else).
 
 GET parameters: ``tahun``, ``per`` (asof.py), ``triwulan`` (the submission column),
@@ -50,11 +52,9 @@ def home(request: HttpRequest) -> HttpResponse:
     if _reads_everything(request.user):
         return redirect("dashboards:national")
     grants = grants_for(request.user)
+    # A viewer or reviewer of a province reads its regencies too (read_units holds both).
     province = (
-        Unit.objects.filter(
-            pk__in=sorted(grants.read_units | grants.admin_units | grants.role_units),
-            level=Unit.Level.PROVINSI,
-        )
+        Unit.objects.filter(pk__in=sorted(grants.read_units), level=Unit.Level.PROVINSI)
         .order_by("code")
         .first()
     )
@@ -163,6 +163,7 @@ def province(request: HttpRequest, unit: int) -> HttpResponse:
         as_of=context["as_of"].date,
         quarter=context["quarter"],
         choice=context["choice"],
+        regencies=units_visible_to(request.user),
     )
     _with_links([data["own"], *data["lines"]])
     context.update(data)
