@@ -419,6 +419,48 @@ def realisations_to_verify(user) -> QuerySet:
     return submitted.filter(condition)
 
 
+def publications_public() -> QuerySet:
+    """The public RB columns anyone may read without signing in (renaksi/publication): the
+    published ones of a plan that is set (ditetapkan) or archived; a withdrawn one is not."""
+    from renaksi.plans.models import ActionPlan
+    from renaksi.publication.models import Publication
+
+    return Publication.objects.filter(
+        published=True,
+        plan__status__in=[ActionPlan.Status.DITETAPKAN, ActionPlan.Status.ARSIP],
+    )
+
+
+def evidence_public(publication) -> QuerySet:
+    """The evidence a publication shows: chosen by the unit, current, a stored file, and its
+    realisation verified (evidence returned or reopened since is no longer public)."""
+    from renaksi.work.models import Evidence, Realisation
+
+    return Evidence.objects.filter(
+        pk__in=publication.evidence.through.objects.filter(publication_id=publication.pk).values(
+            "evidence_id"
+        ),
+        plan_id=publication.plan_id,
+        is_current=True,
+        file__isnull=False,
+        realisation__state=Realisation.State.VERIFIED,
+    )
+
+
+def quarters_public(publication) -> list[int]:
+    """The quarters whose monitoring report a publication shows: chosen by the unit and
+    accepted at KPU RI (a package reopened or returned since is no longer public)."""
+    from renaksi.submissions.models import Submission
+
+    chosen = {q for q in publication.monev_quarters if q in (1, 2, 3, 4)}
+    if not chosen:
+        return []
+    accepted = Submission.objects.filter(
+        plan_id=publication.plan_id, state=Submission.State.ACCEPTED, quarter__in=sorted(chosen)
+    ).values_list("quarter", flat=True)
+    return sorted(set(accepted))
+
+
 # -- single objects ----------------------------------------------------------------------
 
 

@@ -100,6 +100,10 @@ ACTION_LABELS = {
     "evaluation.framework_node_deleted": _("Butir kerangka evaluasi dihapus"),
     "evaluation.framework_published": _("Kerangka evaluasi diberlakukan"),
     "evaluation.framework_retired": _("Kerangka evaluasi tidak dipakai lagi"),
+    # The public RB column (renaksi/publication/services.py).
+    "publication.published": _("Rencana aksi dipublikasikan di kolom RB publik"),
+    "publication.changed": _("Isi kolom RB publik diubah"),
+    "publication.withdrawn": _("Publikasi kolom RB publik ditarik"),
 }
 
 

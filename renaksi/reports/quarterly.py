@@ -154,7 +154,7 @@ def _cell_text(month_label: str, cell: dict | None, ended: bool) -> str:
 
 
 class QuarterlyBuilder:
-    def __init__(self, plan: ActionPlan, quarter: int, *, today=None):
+    def __init__(self, plan: ActionPlan, quarter: int, *, today=None, names: bool = True):
         if quarter not in (1, 2, 3, 4):
             raise ReportError(_("Triwulan harus 1, 2, 3 atau 4, bukan “%(q)s”.") % {"q": quarter})
         self.plan = plan
@@ -165,6 +165,8 @@ class QuarterlyBuilder:
         self.body = issuing_body(plan)
         self.unit_title = title_case(self.body)
         self.quarterly = plan.schedule_kind == ActionPlan.Schedule.QUARTER
+        # False for the public RB column without the implementers' names (renaksi/publication).
+        self.names = names
 
     # -- the data -------------------------------------------------------------------------
 
@@ -701,6 +703,8 @@ class QuarterlyBuilder:
                 if follow.owner
                 else clean(follow.owner_text)
             )
+            if not self.names:
+                owner = _("(tidak dipublikasikan)")
             state = str(FollowUp.State(follow.state).label)
             if follow.closed_in:
                 state += " " + _("(TW %(q)s)") % {"q": ROMAN[follow.closed_in]}
@@ -761,5 +765,5 @@ class QuarterlyBuilder:
         ]
 
 
-def quarterly_report(plan: ActionPlan, quarter: int, *, today=None) -> Report:
-    return QuarterlyBuilder(plan, quarter, today=today).build()
+def quarterly_report(plan: ActionPlan, quarter: int, *, today=None, names: bool = True) -> Report:
+    return QuarterlyBuilder(plan, quarter, today=today, names=names).build()

@@ -19,6 +19,7 @@ from renaksi.core.demo_story import SET_UP, tell_the_year
 from renaksi.evaluation.frameworks import load_shipped
 from renaksi.importer.services import ImportRefused, import_decree
 from renaksi.plans.models import ActionPlan, ChangeArea
+from renaksi.publication.demo import publish_demo
 from renaksi.teams.models import Position, ReformTeam, TeamMember
 from renaksi.units.models import Unit
 from renaksi.work.agents import seed_demo_agent_plan
@@ -106,6 +107,8 @@ class Command(BaseCommand):
             if not plan_only and plan is not None:
                 # The year 2022 at its own moments (renaksi/core/demo_story.py).
                 story = tell_the_year(plan, users, stored, clock)
+                # The public RB column (renaksi/publication/demo.py): /publik/6107/2022/.
+                publish_demo(plan, users["sekretariat"], clock)
         if result is not None:
             counts = result.decree.counts()
             state = {"created": "dibuat", "unchanged": "sudah ada", "replaced": "diganti"}
@@ -118,6 +121,8 @@ class Command(BaseCommand):
         if story is not None:
             for line in story.lines():
                 self.stdout.write(line)
+        if story is not None:
+            self.stdout.write("Kolom RB publik (tanpa masuk): /publik/6107/2022/")
         self.stdout.write("Akun demo (hanya untuk uji coba, jangan dipakai di produksi):")
         for username, _, description in DEMO_USERS:
             self.stdout.write(f"  {username} / {demo_password(username)}  — {description}")
