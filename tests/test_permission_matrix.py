@@ -17,6 +17,7 @@ from .matrix_evaluation import ROWS as EVALUATION_ROWS
 from .matrix_exports import ROWS as EXPORT_ROWS
 from .matrix_importer import ROWS as IMPORTER_ROWS
 from .matrix_monitoring import ROWS as MONITORING_ROWS
+from .matrix_publication import ROWS as PUBLICATION_ROWS
 from .matrix_reports import ROWS as REPORT_ROWS
 from .matrix_submissions import ROWS as SUBMISSION_ROWS
 from .matrix_teams import ROWS as TEAM_ROWS
@@ -67,6 +68,7 @@ MATRIX: dict[str, Row] = {
     **REPORT_ROWS,
     **DASHBOARD_ROLLUP_ROWS,
     **DASHBOARD_UNIT_ROWS,
+    **PUBLICATION_ROWS,
 }
 
 # Views outside the matrix, each with the reason and the test that covers it.

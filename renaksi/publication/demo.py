@@ -31,12 +31,17 @@ def publish_demo(plan, user, clock=None) -> Publication | None:
         return None
     if clock is not None:
         clock.set(PUBLISHED_AT)
-    evidence = list(
+    # One decree or report per area, the earliest of each.
+    evidence, areas = [], set()
+    for pk, area in (
         publishable_evidence(plan)
-        .filter(kind__in=DEMO_KINDS)
+        .filter(kind__in=DEMO_KINDS, realisation__sub_activity__isnull=False)
         .order_by("realisation__period__period", "pk")
-        .values_list("pk", flat=True)[:DEMO_EVIDENCE]
-    )
+        .values_list("pk", "realisation__sub_activity__activity__area__number")
+    ):
+        if area not in areas and len(evidence) < DEMO_EVIDENCE:
+            areas.add(area)
+            evidence.append(pk)
     choices = Choices(
         show_plan=True,
         show_progress=True,

@@ -7,9 +7,10 @@ here, so it can never leak: realisation narratives and reasons, review comments,
 notes, monitoring notes, follow-ups, unverified or replaced evidence, the team, and people's
 names unless the unit chose ``show_names``.
 
-The page's figures are computed once per publication version, plan version and day and kept
-in the cache for ``CACHE_SECONDS`` (the public page may be that much behind the work), so an
-anonymous visitor costs one query (the publication) on a warm cache.
+The page's figures and plan are computed once per publication version, plan version and day
+and kept in the cache for ``CACHE_SECONDS`` (the progress may be that much behind the work);
+the documents are read on every request, so on a warm cache an anonymous visitor costs the
+publication, its evidence and (when reports are chosen) the accepted quarters: three queries.
 """
 
 from __future__ import annotations
@@ -24,8 +25,9 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from renaksi.access.policy import evidence_public, publications_public, quarters_public
+from renaksi.dashboards.asof import resolve
 from renaksi.dashboards.cells import CellState, cell_state
-from renaksi.monitoring.figures import month_ended, percent, unit_date
+from renaksi.monitoring.figures import month_ended, percent
 from renaksi.plans.models import ActionPlan, Activity, Indicator, PlanArea, SubActivity
 from renaksi.units.models import Unit
 from renaksi.work.models import SchedulePeriod
@@ -50,12 +52,10 @@ def find(code: str, year: int) -> Publication:
 
 
 def as_of(plan: ActionPlan) -> datetime.date:
-    """The day the public figures are computed at: today on the unit's calendar, and a plan
-    of a past year as at 31 December of it (the rule of renaksi/dashboards/asof.py)."""
-    today = unit_date(plan.unit, None)
-    if today.year > plan.year:
-        return datetime.date(plan.year, 12, 31)
-    return today
+    """The day the public figures are computed at: the dashboards' rule without a reader's
+    choice (renaksi/dashboards/asof.py): today on the unit's calendar, so a plan of a past
+    year is seen as it ended (every month over, whatever was never reported late)."""
+    return resolve(plan.year, plan.unit).date
 
 
 # -- progress by area ---------------------------------------------------------------------
@@ -239,16 +239,32 @@ def documents(publication: Publication) -> list[Document]:
         )
     for item in (
         evidence_public(publication)
-        .select_related("file")
+        .select_related("file", "realisation__sub_activity__activity__area")
         .order_by("realisation__period__period", "title", "pk")
     ):
+        sub = item.realisation.sub_activity
+        where = (
+            _("Area %(area)s, sub kegiatan %(act)s.%(sub)s %(name)s")
+            % {
+                "area": sub.activity.area.number,
+                "act": sub.activity.number,
+                "sub": sub.number,
+                "name": sub.name,
+            }
+            if sub is not None
+            else _("Aksi agen perubahan")
+        )
         found.append(
             Document(
                 f"bukti-{item.pk}",
                 item.title,
                 "bukti",
-                _("%(kind)s, %(type)s, terverifikasi")
-                % {"kind": item.get_kind_display(), "type": item.file.file_type.upper()},
+                _("%(where)s · %(kind)s, %(type)s, terverifikasi")
+                % {
+                    "where": where,
+                    "kind": item.get_kind_display(),
+                    "type": item.file.file_type.upper(),
+                },
             )
         )
     return found
@@ -265,25 +281,26 @@ def _cache_key(publication: Publication, day: datetime.date, what: str) -> str:
 
 
 def page_data(publication: Publication) -> dict:
-    """Everything the page, the embed and the feed show, as plain data (cached)."""
+    """Everything the page, the embed and the feed show, as plain data. The figures and the
+    plan are cached; the documents are read each time (at most two queries), so evidence
+    no longer verified or a reopened report leaves the page at once."""
     plan = publication.plan
     plan.unit = publication.unit
     day = as_of(plan)
     key = _cache_key(publication, day, "data")
     data = cache.get(key)
-    if data is not None:
-        return data
-    areas, total = progress(plan, day) if publication.show_progress else ([], None)
-    data = {
-        "as_of": day,
-        "areas": [asdict(item) for item in areas],
-        "total": asdict(total) if total else None,
-        "tree": plan_tree(plan, names=publication.show_names) if publication.show_plan else [],
-        "documents": [asdict(doc) for doc in documents(publication)],
-        "quarterly": plan.schedule_kind == ActionPlan.Schedule.QUARTER,
-    }
-    cache.set(key, data, CACHE_SECONDS)
-    return data
+    if data is None:
+        areas, total = progress(plan, day) if publication.show_progress else ([], None)
+        data = {
+            "as_of": day,
+            "year_over": day.year > plan.year,
+            "areas": [asdict(item) for item in areas],
+            "total": asdict(total) if total else None,
+            "tree": plan_tree(plan, names=publication.show_names) if publication.show_plan else [],
+            "quarterly": plan.schedule_kind == ActionPlan.Schedule.QUARTER,
+        }
+        cache.set(key, data, CACHE_SECONDS)
+    return {**data, "documents": [asdict(doc) for doc in documents(publication)]}
 
 
 def index_rows() -> list[dict]:
