@@ -12,6 +12,7 @@ from .matrix_common import MANAGE, NONE, READ, Row, plan_link, plan_url
 from .matrix_creation import ROWS as CREATION_ROWS
 from .matrix_dashboard_unit import ROWS as DASHBOARD_UNIT_ROWS
 from .matrix_dashboards_rollup import ROWS as DASHBOARD_ROLLUP_ROWS
+from .matrix_dashboards_schedule import ROWS as DASHBOARD_SCHEDULE_ROWS
 from .matrix_editor import ROWS as EDITOR_ROWS
 from .matrix_evaluation import ROWS as EVALUATION_ROWS
 from .matrix_exports import ROWS as EXPORT_ROWS
@@ -69,6 +70,7 @@ MATRIX: dict[str, Row] = {
     **DASHBOARD_ROLLUP_ROWS,
     **DASHBOARD_UNIT_ROWS,
     **PUBLICATION_ROWS,
+    **DASHBOARD_SCHEDULE_ROWS,
 }
 
 # Views outside the matrix, each with the reason and the test that covers it.
