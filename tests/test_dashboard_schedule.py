@@ -193,12 +193,17 @@ def test_the_page_shows_each_cell_with_symbol_label_and_link(client, plan, reade
     assert response.status_code == 200
     html = response.content.decode()
     s11 = subs_of(plan)[0]
-    january = SchedulePeriod.objects.get(sub_activity=s11, period=1)
-    link = reverse("work:realisation", kwargs={"period": january.pk})
+    january = Realisation.objects.get(sub_activity=s11, period__period=1)
+    # A reader opens the realisation's page; a cell with nothing recorded has no link.
+    link = reverse("work:review", kwargs={"pk": january.pk})
     assert re.search(
         rf'<td class="cell is-verified[^"]*" data-m="JAN"><a href="{link}" '
         r'aria-label="Januari: Terverifikasi">✔✔</a></td>',
         html,
+    )
+    assert (
+        '<td class="cell is-late" data-m="APR"><span role="img" aria-label="April: Terlambat">'
+        "!</span></td>" in html
     )
     assert 'aria-label="Februari: Terverifikasi, dilaporkan terlambat">✔✔*</a>' in html
     assert 'class="cell is-done is-unplanned"' in html
@@ -212,6 +217,29 @@ def test_the_page_shows_each_cell_with_symbol_label_and_link(client, plan, reade
     # The plan page links here.
     plan_page = client.get(reverse("plans:detail", args=[plan.pk])).content.decode()
     assert f'href="{url(plan)}"' in plan_page
+
+
+def test_who_reports_opens_the_realisation_form_of_every_cell(client, plan, unit):
+    team = ReformTeam.objects.create(unit=unit, year=YEAR)
+    implementer = User.objects.create_user("pelaksana-dua")
+    TeamMember.objects.create(
+        team=team,
+        user=implementer,
+        name="Pelaksana Dua",
+        position=Position.PELAKSANA_KOORDINATOR,
+        change_area=ChangeArea.objects.get(number=2),
+    )
+    client.force_login(implementer)
+    html = client.get(url(plan, f"?per={AS_OF}")).content.decode()
+    s11, _s12, s21, _s22 = subs_of(plan)
+    # Area 2 is theirs: every scheduled cell opens its form, reported or not.
+    for period in SchedulePeriod.objects.filter(sub_activity=s21):
+        assert f'href="{reverse("work:realisation", kwargs={"period": period.pk})}"' in html
+    # Area 1 is not: the recorded cells open the realisation's page, the others nothing.
+    april = SchedulePeriod.objects.get(sub_activity=s11, period=4)
+    assert f'href="{reverse("work:realisation", kwargs={"period": april.pk})}"' not in html
+    verified = Realisation.objects.get(sub_activity=s11, period__period=1)
+    assert f'href="{reverse("work:review", kwargs={"pk": verified.pk})}"' in html
 
 
 def test_a_past_year_seen_today_has_no_month_marked_and_everything_unreported_is_late(

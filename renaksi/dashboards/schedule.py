@@ -36,8 +36,10 @@ import datetime
 from dataclasses import dataclass, field
 
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from renaksi.access.policy import ADD_EVIDENCE, EDIT_REALISATION
 from renaksi.plans.lampiran import period_headers, period_names
 from renaksi.plans.models import ActionPlan, Activity, Indicator, PlanArea, SubActivity
 from renaksi.teams.models import PELAKSANA_POSITIONS, TeamMember
@@ -69,6 +71,8 @@ class Cell:
     planned: bool = True
     reported_late: bool = False
     match: bool = False  # matches the state/bulan filters (when one is given)
+    realisation_id: int | None = None
+    url: str = ""  # the page the cell opens for the reader (``link_cells``), "" for none
     header: str = ""  # "JAN" (set by ``filtered``)
     label: str = ""  # what a screen reader hears: "Januari: Terverifikasi, …"
 
@@ -227,14 +231,18 @@ def load_schedule(plan: ActionPlan, today: datetime.date) -> Schedule:
     pics: dict[int, str] = {}
     area_groups = {area.pk: AreaGroup(area) for area in areas}
     activity_groups: dict[int, ActivityGroup] = {}
+    for area in areas:
+        area.plan = plan  # the permission rules walk sub → activity → area → plan
     for activity in activities:
         area = area_groups[activity.area_id].area
+        activity.area = area
         group = ActivityGroup(activity, f"{area.number}.{activity.number}")
         activity_groups[activity.pk] = group
         area_groups[activity.area_id].activities.append(group)
     for sub in subs:
         group = activity_groups[sub.activity_id]
         activity = group.activity
+        sub.activity = activity
         area = area_groups[activity.area_id].area
         names, ids = [], set()
         people = [(pic.pk, person_label(pic)) for pic in (sub.pic, activity.pic) if pic]
@@ -265,6 +273,7 @@ def load_schedule(plan: ActionPlan, today: datetime.date) -> Schedule:
                     ),
                     planned=values["planned"],
                     reported_late=bool(values["realisation__late"]),
+                    realisation_id=values["realisation__id"],
                 )
             )
         number = f"{group.number}.{sub.number}"
@@ -289,6 +298,28 @@ def load_schedule(plan: ActionPlan, today: datetime.date) -> Schedule:
         areas=list(area_groups.values()),
         pics=sorted(pics.items(), key=lambda item: (item[1].casefold(), item[0])),
     )
+
+
+def link_cells(grid: Grid, user) -> None:
+    """Give each cell of the grid the page it opens for ``user`` (no query: the grants are
+    read once per request and the rows carry their tree): the realisation form of its period
+    for those who report on the sub-activity or add its evidence, otherwise the realisation's
+    page (every reader of the unit may read it) when something was recorded, else nothing."""
+    form = reverse("work:realisation", kwargs={"period": 0}).replace("/0/", "/{}/")
+    page = reverse("work:review", kwargs={"pk": 0}).replace("/0/", "/{}/")
+    for area in grid.areas:
+        for group in area.activities:
+            for row in group.rows:
+                reports = user.has_perm(EDIT_REALISATION, row.sub) or user.has_perm(
+                    ADD_EVIDENCE, row.sub
+                )
+                for cell in row.cells:
+                    if cell.period_id is None:
+                        continue
+                    if reports:
+                        cell.url = form.format(cell.period_id)
+                    elif cell.realisation_id is not None:
+                        cell.url = page.format(cell.realisation_id)
 
 
 def _row_passes(row: Row, area: AreaGroup, filters: Filters) -> bool:

@@ -21,7 +21,7 @@ from django_htmx.http import push_url
 from renaksi.access.policy import VIEW_PLAN, get_plan_for_user
 
 from . import asof
-from .schedule import ScheduleFilterForm, filtered, load_schedule
+from .schedule import ScheduleFilterForm, filtered, link_cells, load_schedule
 
 
 @login_required
@@ -33,6 +33,7 @@ def schedule_view(request: HttpRequest, plan: int) -> HttpResponse:
     form = ScheduleFilterForm(request.GET or None, schedule)
     filters = form.filters()
     grid = filtered(schedule, filters, as_of.current_month)
+    link_cells(grid, request.user)
     params = filters.params()
     if as_of.chosen:
         params[asof.PARAM] = as_of.date.isoformat()
