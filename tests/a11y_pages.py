@@ -86,6 +86,7 @@ NOT_PAGES = {
     "monitoring:index": "redirects to the plan's current quarter (monitoring:quarter, crawled)",
     "work:agent_schedule": "POST only (the schedule form is on the agent plan page)",
     "plans:create_start": "redirects to plans:create for someone who manages one unit",
+    "dashboards:home": "redirects to the reader's dashboard (national, province or unit)",
 }
 
 
@@ -221,6 +222,7 @@ def demo_pages() -> list[Page]:
         page(sek, "plans:editor_delete", draft.pk, "sub-kegiatan", draft_sub.pk),
         page(sek, "importer:upload", unit.pk),
         page(sek, "importer:preview", unit.pk),
+        page(sek, "dashboards:unit", plan.pk),
         page(sek, "work:month", plan.pk),
         page(sek, "work:month", plan.pk, 3),
         page(sek, "work:sub_activity_history", plan.pk, sub.pk),
@@ -272,15 +274,20 @@ def demo_pages() -> list[Page]:
         page(agen, "work:agent_action_delete", agent_plan.pk, action.pk),
         # The Tim Pengarah chair.
         page(pimpinan, "plans:detail", plan.pk),
+        page(pimpinan, "dashboards:unit", plan.pk),
         # The province's reviewer: its queue, the waiting package, its overview.
         page(kalbar, "submissions:queue"),
         page(kalbar, "submissions:detail", waiting_quarter.pk),
         page(kalbar, "submissions:province", province.pk),
         page(kalbar, "plans:list"),
+        page(kalbar, "dashboards:province", province.pk, query="?tahun=2022"),
         # KPU RI.
         page(peninjau, "submissions:queue"),
         page(kpuri, "submissions:national"),
         page(kpuri, "plans:list"),
+        page(kpuri, "dashboards:national"),
+        page(kpuri, "dashboards:national", query="?tahun=2022"),
+        page(kpuri, "dashboards:province", province.pk, query="?tahun=2022"),
         page(kpuri, "units:list"),
         # The system administrator: the evaluation frameworks.
         page(admin_, "evaluation:framework_list"),
