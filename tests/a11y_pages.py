@@ -87,6 +87,8 @@ NOT_PAGES = {
     "work:agent_schedule": "POST only (the schedule form is on the agent plan page)",
     "plans:create_start": "redirects to plans:create for someone who manages one unit",
     "dashboards:home": "redirects to the reader's dashboard (national, province or unit)",
+    "publication:feed": "JSON (the public page's data feed)",
+    "publication:document": "a file download (a published document)",
 }
 
 
@@ -203,6 +205,10 @@ def demo_pages() -> list[Page]:
         Page(None, "password_reset_confirm-invalid", "/sandi/atur/MQ/tautan-salah/"),
         page(None, "password_reset_complete"),
         Page(None, "error-404-anonymous", "/tidak-ada-halaman-ini/", 404),
+        # The public RB column (seed_demo publishes Bengkayang 2022).
+        page(None, "publication:index"),
+        page(None, "publication:page", unit.code, 2022),
+        page(None, "publication:embed", unit.code, 2022),
         # The plan and its editor, as the unit's secretariat.
         page(sek, "plans:list"),
         page(sek, "plans:my_work"),
@@ -223,6 +229,7 @@ def demo_pages() -> list[Page]:
         page(sek, "importer:upload", unit.pk),
         page(sek, "importer:preview", unit.pk),
         page(sek, "dashboards:unit", plan.pk),
+        page(sek, "publication:manage", plan.pk),
         page(sek, "work:month", plan.pk),
         page(sek, "work:month", plan.pk, 3),
         page(sek, "work:sub_activity_history", plan.pk, sub.pk),
