@@ -3,8 +3,10 @@
 ``/rencana/<pk>/dasbor/`` (``dashboards:unit``): whoever may read the plan (VIEW_PLAN) sees
 it; 404 for a plan the reader may not see. ``?per=YYYY-MM-DD`` chooses the day
 (renaksi/dashboards/asof.py), ``?pic=<user id>`` ("0": nobody named) filters the overdue
-list. An htmx request answers only the part it targets: ``dasbor-isi`` (the whole dashboard
-below the as-of form, when the day changes) or ``terlambat`` (the overdue list).
+list. An htmx request targeting ``terlambat`` (the PIC filter of the overdue list) gets that
+part only. The as-of form reloads the whole page: htmx, as configured in base.html
+(allowScriptTags off), removes every <script> of swapped-in content, the charts' json_script
+data too.
 """
 
 from __future__ import annotations
@@ -19,10 +21,7 @@ from renaksi.access.policy import VIEW_PLAN, assessments_visible_to, get_plan_fo
 from . import asof
 from .unit import achievement_chart, lke_chart, schedule_url, unit_dashboard
 
-PARTIALS = {
-    "dasbor-isi": "dashboards/unit_body.html",
-    "terlambat": "dashboards/unit_overdue.html",
-}
+PARTIALS = {"terlambat": "dashboards/unit_overdue.html"}
 
 
 @login_required
