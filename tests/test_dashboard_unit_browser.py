@@ -58,7 +58,9 @@ def test_unit_dashboard_in_the_browser(browser, live_server, phone):
 
         # A bad day: the message at the field, today's figures, no error.
         visit.go(url + "?per=2021-01-01")
-        assert visit.page.locator("#per-galat").inner_text().startswith(
-            "Tanggal tidak boleh sebelum tahun rencana"
+        assert (
+            visit.page.locator("#per-galat")
+            .inner_text()
+            .startswith("Tanggal tidak boleh sebelum tahun rencana")
         )
         visit.check("unit-dashboard-bad-day", screenshot=False)
