@@ -93,7 +93,8 @@ def test_heat_map_cells(world):
     assert first[2].current and not first[1].current
     fifth = board.heat[1].cells
     assert [c.level for c in fifth[:2]] == ["2", "0"]  # January: 5.1.2 done, 5.1.1 late
-    assert first[1].url == f"/rencana/{world.plan.pk}/jadwal/?area=1&bulan=2"
+    # the schedule seen at the same day
+    assert first[1].url == f"/rencana/{world.plan.pk}/jadwal/?area=1&bulan=2&per=2022-03-10"
     assert board.due_period == 3 and board.due_period_name == "Maret"
 
 
@@ -111,7 +112,14 @@ def test_overdue_items_with_who_answers_for_them(world):
         (budi.pk, "Budi", 1),
     ]
     plan = world.plan.pk
-    assert board.overdue_by_pic[0].url == f"/rencana/{plan}/jadwal/?state=late&pic={citra.pk}"
+    # Citra is the activity's PIC: the schedule filtered by her shows the same cells; Budi
+    # answers as the area's Tim Pelaksana, which the schedule's PIC filter does not know
+    assert board.overdue_by_pic[0].url == (
+        f"/rencana/{plan}/jadwal/?state=late&pic={citra.pk}&per=2022-03-10"
+    )
+    assert board.overdue_by_pic[1].url == (
+        f"/rencana/{plan}/dasbor/?per=2022-03-10&pic={budi.pk}#terlambat"
+    )
 
 
 def test_overdue_filtered_by_pic(world):
@@ -124,17 +132,26 @@ def test_overdue_filtered_by_pic(world):
         assert len(board.overdue) == 3 and board.pic_filter == ""
 
 
+def test_both_pics_answer(world):
+    """A sub-activity's PIC and its activity's PIC both answer for it (as the schedule's
+    filter reads them)."""
+    sub = world.subs["5.1.1"]
+    sub.pic = world.users["ani"]
+    sub.save()
+    board = board_of(world)
+    late = [item for item in board.overdue if item.number == "5.1.1"]
+    assert {item.pic_name for item in late} == {"Ani, Citra"}
+    counts = {row.name: row.count for row in board.overdue_by_pic}
+    assert counts == {"Ani": 2, "Citra": 2, "Budi": 1}
+
+
 def test_nobody_responsible(world):
     world.subs["5.1.1"].activity.pic = None
     world.subs["5.1.1"].activity.save()
     board = board_of(world)
     nobody = board.overdue_by_pic[-1]
-    assert (nobody.pic_id, nobody.name, nobody.count, nobody.url) == (
-        None,
-        "Belum ada penanggung jawab",
-        2,
-        "",
-    )
+    assert (nobody.pic_id, nobody.name, nobody.count) == (None, "Belum ada penanggung jawab", 2)
+    assert nobody.url == f"/rencana/{world.plan.pk}/dasbor/?per=2022-03-10&pic=0#terlambat"
     only = board_of(world, pic="0")
     assert [item.number for item in only.overdue] == ["5.1.1", "5.1.1"]
 
@@ -146,9 +163,10 @@ def test_due_this_month(world):
         ("5.1.1", CellState.POSTPONED),
     ]
     plan = world.plan.pk
+    query = "per=2022-03-10"
     assert board.due_counts == [
-        ("planned", "Terjadwal", 1, f"/rencana/{plan}/jadwal/?bulan=3&state=planned"),
-        ("postponed", "Ditunda", 1, f"/rencana/{plan}/jadwal/?bulan=3&state=postponed"),
+        ("planned", "Terjadwal", 1, f"/rencana/{plan}/jadwal/?bulan=3&state=planned&{query}"),
+        ("postponed", "Ditunda", 1, f"/rencana/{plan}/jadwal/?bulan=3&state=postponed&{query}"),
     ]
 
 

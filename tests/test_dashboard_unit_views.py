@@ -45,17 +45,18 @@ def test_the_page_shows_the_figures_and_links_to_the_items(client, world):
     assert "Keadaan per 10 Maret 2022 (WIB)" in html
     # achievement table: area 1 scheduled 5, planned 80 %, realised 40 %, verified 20 %
     row = re.search(r'<tr data-area="1">(.*?)</tr>', html, re.S).group(1)
-    assert f'href="/rencana/{plan}/jadwal/?area=1">5</a>' in row
+    day = "per=2022-03-10"
+    assert f'href="/rencana/{plan}/jadwal/?{day}&amp;area=1">5</a>' in row
     assert "80,0 %" in row and "40,0 %" in row and "20,0 %" in row and "−40,0" in row
     assert "50,0 %" in row  # capaian: 2 of the 4 due cells done
-    assert f'href="/rencana/{plan}/jadwal/?area=1&amp;state=late">1</a>' in row
+    assert f'href="/rencana/{plan}/jadwal/?{day}&amp;area=1&amp;state=late">1</a>' in row
     # the chart and its accessible name; the heat map's cells link to the schedule
     assert 'data-chart="grafik-capaian" role="img" aria-label=' in html
     assert 'id="grafik-capaian"' in html
-    assert f'href="/rencana/{plan}/jadwal/?area=5&amp;bulan=1">1' in html
+    assert f'href="/rencana/{plan}/jadwal/?area=5&amp;bulan=1&amp;{day}">1' in html
     # overdue with their PICs, each linking to its realisation page
     citra = world.users["citra"].pk
-    assert f'href="/rencana/{plan}/jadwal/?state=late&amp;pic={citra}">2</a>' in html
+    assert f'href="/rencana/{plan}/jadwal/?state=late&amp;pic={citra}&amp;{day}">2</a>' in html
     late = world.periods["5.1.1", 1].pk
     assert f'href="{reverse("work:realisation", args=[late])}"' in html
     assert "lewat 33 hari" in html

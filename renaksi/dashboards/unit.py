@@ -190,6 +190,7 @@ class Item:
     name: str
     period_name: str
     responsible: list[tuple[int, str]]  # (user id, name) of the people responsible
+    named_pic: bool  # they are the sub-activity's or activity's PIC (not its area's team)
     pic_text: str  # the decree's PIC column, when no one is named
     area_number: int
     days_late: int = 0
@@ -313,13 +314,17 @@ def implementers_of(plan: ActionPlan) -> dict[int, list[tuple[int, str]]]:
     return result
 
 
-def responsible_for(sub: SubActivity, implementers) -> list[tuple[int, str]]:
-    """Who answers for a sub-activity's work: its PIC, else its activity's PIC, else the Tim
-    Pelaksana members of its area (as the month view names them)."""
-    pic = sub.pic or sub.activity.pic
-    if pic is not None:
-        return [(pic.pk, person_label(pic))]
-    return list(implementers.get(sub.activity.area.number, []))
+def responsible_for(sub: SubActivity, implementers) -> tuple[list[tuple[int, str]], bool]:
+    """Who answers for a sub-activity's work, and whether they are its PICs: the
+    sub-activity's and its activity's PIC (the schedule's ``pic`` filter), else the Tim
+    Pelaksana members of its area (as the month view names them; ``False``)."""
+    people: list[tuple[int, str]] = []
+    for pic in (sub.pic, sub.activity.pic):
+        if pic is not None and (pic.pk, person_label(pic)) not in people:
+            people.append((pic.pk, person_label(pic)))
+    if people:
+        return people, True
+    return list(implementers.get(sub.activity.area.number, [])), False
 
 
 def load_cells(plan: ActionPlan, as_of: AsOf) -> list[Cell]:
@@ -359,6 +364,7 @@ def unit_dashboard(
     PIC's user id ("0": nobody named) for the overdue list."""
     kind = plan.schedule_kind
     quarterly = kind == ActionPlan.Schedule.QUARTER
+    per = as_of.date.isoformat() if as_of.chosen else None  # the schedule seen at the same day
     names = period_names(kind)
     count = 4 if quarterly else 12
     areas = list(
@@ -391,6 +397,7 @@ def unit_dashboard(
                     plan.pk,
                     area=area.number,
                     bulan=last_month(period, kind) - (2 if quarterly else 0),
+                    per=per,
                 ),
             )
             for period in range(1, count + 1)
@@ -429,16 +436,20 @@ def unit_dashboard(
 
     # -- lists: overdue, due this month ---------------------------------------------------------
     implementers = implementers_of(plan)
+    own_url = reverse("dashboards:unit", args=[plan.pk])
+    own_query = f"{as_of.query}&" if as_of.query else ""
 
     def item(cell: Cell) -> Item:
         sub = subs[cell.sub_id]
         activity = sub.activity
+        responsible, named = responsible_for(sub, implementers)
         return Item(
             cell=cell,
             number=f"{activity.area.number}.{activity.number}.{sub.number}",
             name=sub.name,
             period_name=names[cell.period - 1],
-            responsible=responsible_for(sub, implementers),
+            responsible=responsible,
+            named_pic=named,
             pic_text=sub.pic_text,
             area_number=activity.area.number,
             days_late=(as_of.date - cell.due_on).days,
@@ -448,17 +459,22 @@ def unit_dashboard(
         item(cell) for cell in cells if cell.state == CellState.LATE and cell.sub_id in subs
     ]
     by_pic: dict[int | None, PicCount] = {}
+    team_only: set[int | None] = {None}  # people the schedule's PIC filter does not know here
     for entry in overdue_all:
         for pk, name in entry.responsible or [(None, _("Belum ada penanggung jawab"))]:
             if pk not in by_pic:
-                by_pic[pk] = PicCount(
-                    pk,
-                    name,
-                    0,
-                    # nobody named: only the list here filters those (the schedule cannot)
-                    schedule_url(plan.pk, state=CellState.LATE.value, pic=pk) if pk else "",
-                )
+                by_pic[pk] = PicCount(pk, name, 0, "")
             by_pic[pk].count += 1
+            if not entry.named_pic:
+                team_only.add(pk)
+    for row in by_pic.values():
+        # The schedule filtered by PIC shows the same cells only for a named PIC; the others
+        # (the area's team, no one) open this list filtered by them.
+        row.url = (
+            schedule_url(plan.pk, state=CellState.LATE.value, pic=row.pic_id, per=per)
+            if row.pic_id not in team_only
+            else f"{own_url}?{own_query}pic={row.pic_id or 0}#terlambat"
+        )
     overdue_by_pic = sorted(
         by_pic.values(), key=lambda row: (row.pic_id is None, -row.count, row.name)
     )
@@ -486,7 +502,7 @@ def unit_dashboard(
                 state.value,
                 str(state.label),
                 tally[state],
-                schedule_url(plan.pk, bulan=month_param, state=state.value),
+                schedule_url(plan.pk, bulan=month_param, state=state.value, per=per),
             )
             for state in CellState
             if tally[state]

@@ -42,7 +42,9 @@ def unit_view(request: HttpRequest, pk: int) -> HttpResponse:
         # The overdue list's own links keep the chosen day.
         "per_query": as_of.query,
         "schedule_url": schedule_url(plan.pk),
-        "schedule_late_url": schedule_url(plan.pk, state="late"),
+        "schedule_late_url": schedule_url(
+            plan.pk, state="late", per=as_of.date.isoformat() if as_of.chosen else None
+        ),
     }
     template = "dashboards/unit.html"
     if request.htmx and request.htmx.target in PARTIALS:
