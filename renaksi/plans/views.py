@@ -228,13 +228,21 @@ def attach_task_html(items: list, many_plans: bool) -> None:
     }
     due_text, note_text = _("batas laporan %(when)s"), _("Catatan %(who)s:")
     realisation_url = _url_of_period("work:realisation")
+    # A year's periods share a dozen reporting days and a few states: each formatted once.
+    dues: dict[datetime.date, str] = {}
+    badges: dict[tuple[str, str], str] = {}
     for item in items:
         period, realisation, state = item.period, item.realisation, item.state
-        due = escape(due_text % {"when": date_format(period.due_on, "j F Y")})
-        meta = (
-            f'<span class="state state--{escape(state)}">{escape(item.state_label)}</span> '
-            f"<span>{escape(item.period_label)}</span> <span>{due}</span>"
-        )
+        due = dues.get(period.due_on)
+        if due is None:
+            when = date_format(period.due_on, "j F Y")
+            due = dues[period.due_on] = f"<span>{escape(due_text % {'when': when})}</span>"
+        badge = badges.get((state, item.state_label))
+        if badge is None:
+            badge = badges[state, item.state_label] = (
+                f'<span class="state state--{escape(state)}">{escape(item.state_label)}</span>'
+            )
+        meta = f"{badge} <span>{escape(item.period_label)}</span> {due}"
         if realisation is not None and realisation.late:
             meta += f" <span>{late_l}</span>"
         if many_plans:

@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from html import escape  # the standard library's: Django's escape() costs more per call
 from zoneinfo import ZoneInfo
 
-from django.db.models import JSONField, OuterRef, Prefetch, Q, Subquery
-from django.db.models.functions import JSONObject
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -42,37 +43,79 @@ PLAN_TEXTS = (
     "budget_reference",
 )
 
-# What work_items reads of a period's related rows: the tree and the plan as the page shows
-# them (the period and its realisation are read whole, see work_items).
-WORK_ITEM_FIELDS = (
-    *("id", "plan", "unit", "year", "sub_activity", "agent_action", "period", "planned"),
-    "due_on",
-    "plan__id",
-    "plan__unit",
-    "plan__year",
-    "plan__schedule_kind",
-    "plan__unit__id",
-    "plan__unit__name",
-    "plan__unit__code",
-    "plan__unit__time_zone",
-    "sub_activity__id",
-    "sub_activity__activity",
-    "sub_activity__number",
-    "sub_activity__name",
-    "sub_activity__position",
-    "sub_activity__activity__id",
-    "sub_activity__activity__area",
-    "sub_activity__activity__number",
-    "sub_activity__activity__position",
-    "sub_activity__activity__area__id",
-    "sub_activity__activity__area__number",
-    "agent_action__id",
-    "agent_action__agent_plan",
-    "agent_action__position",
-    "agent_action__title",
-    "agent_action__agent_plan__id",
-    "agent_action__agent_plan__agent",
+
+@functools.lru_cache(maxsize=64)
+def _periods_sql(vendor: str, mine_sql: str, unit_count: int) -> str:
+    """The SQL of work_items' periods, written once per shape (the policy's "mine" subquery,
+    the number of the person's units) instead of built by the ORM on every request: building
+    and compiling that query (six joins, two dozen columns, the latest return) was most of
+    the page's time. ``vendor`` keys the cache only (the SQL is PostgreSQL's and SQLite's).
+
+    One row per period: the period (TaskPeriod's columns), its realisation (TaskRealisation's),
+    its plan's schedule kind and unit, its tree or change-agent action, and the latest
+    return's comment and reviewer (a subquery giving that review's id, then joined)."""
+    from django.contrib.auth import get_user_model
+
+    from renaksi.units.models import Unit
+    from renaksi.work.models import (
+        ChangeAgentAction,
+        ChangeAgentPlan,
+        Realisation,
+        Review,
+        SchedulePeriod,
+    )
+
+    from .models import Activity, PlanArea
+
+    table = {
+        model.__name__: connection.ops.quote_name(model._meta.db_table)
+        for model in (
+            SchedulePeriod,
+            ActionPlan,
+            Unit,
+            SubActivity,
+            Activity,
+            PlanArea,
+            ChangeAgentAction,
+            ChangeAgentPlan,
+            Realisation,
+            Review,
+            get_user_model(),
+        )
+    }
+    units = ", ".join(["%s"] * unit_count)
+    return f"""
+SELECT p.id, p.plan_id, p.unit_id, p.year, p.sub_activity_id, p.agent_action_id, p.period,
+       p.planned, p.due_on,
+       r.id, r.state, r.status, r.late,
+       pl.schedule_kind, u.name, u.code,
+       s.number, s.name, ac.number, ar.number,
+       aa.position, aa.title,
+       rv.comment, ru.first_name, ru.last_name, ru.username
+FROM {table["SchedulePeriod"]} p
+INNER JOIN {table["ActionPlan"]} pl ON pl.id = p.plan_id
+INNER JOIN {table["Unit"]} u ON u.id = pl.unit_id
+LEFT OUTER JOIN {table["SubActivity"]} s ON s.id = p.sub_activity_id
+LEFT OUTER JOIN {table["Activity"]} ac ON ac.id = s.activity_id
+LEFT OUTER JOIN {table["PlanArea"]} ar ON ar.id = ac.area_id
+LEFT OUTER JOIN {table["ChangeAgentAction"]} aa ON aa.id = p.agent_action_id
+LEFT OUTER JOIN {table["ChangeAgentPlan"]} ap ON ap.id = aa.agent_plan_id
+LEFT OUTER JOIN {table["Realisation"]} r ON r.period_id = p.id
+LEFT OUTER JOIN {table["Review"]} rv ON rv.id = (
+    SELECT v.id FROM {table["Review"]} v
+    WHERE v.realisation_id = r.id AND v.verdict = %s
+    ORDER BY v.created_at DESC, v.id DESC LIMIT 1
 )
+LEFT OUTER JOIN {table["User"]} ru ON ru.id = rv.reviewer_id
+WHERE (p.sub_activity_id IN ({mine_sql}) OR ap.agent_id = %s)
+  AND p.year = %s AND p.unit_id IN ({units})
+  AND pl.unit_id IN ({units}) AND pl.year = %s
+  AND ((p.period = %s AND pl.schedule_kind = %s) OR (p.period = %s AND pl.schedule_kind = %s)
+       OR (p.due_on < %s AND p.planned = %s AND (r.id IS NULL OR r.state = %s))
+       OR r.state IN (%s, %s))
+ORDER BY p.due_on, u.code, ar.number, ac.position, s.position, aa.position, p.id
+"""  # noqa: S608 (table names from the models; every value a placeholder)
+
 
 _MONTH = re.compile(r"^(20\d\d)-(0[1-9]|1[0-2])$")
 
@@ -198,15 +241,61 @@ def opening_month(today: datetime.date, years: list[int]) -> tuple[int, int]:
     return min(years), 1
 
 
+@dataclass(frozen=True, slots=True)
+class TaskRealisation:
+    """What "Pekerjaan saya" reads of a period's realisation (its state, status, lateness)."""
+
+    pk: int
+    state: str
+    status: str
+    late: bool
+
+
+@dataclass(frozen=True, slots=True)
+class TaskPeriod:
+    """What "Pekerjaan saya" reads of a schedule period: plain values, not a model instance
+    (a person who reported nothing for months has dozens of periods, and making each one's
+    period, realisation, plan, unit and tree rows as model objects was most of the page's
+    time). ``period_state`` and ``realisation_of`` of renaksi/work/board.py read it as they
+    read a SchedulePeriod loaded with its realisation."""
+
+    pk: int
+    plan_id: int
+    unit_id: int
+    year: int
+    sub_activity_id: int | None
+    agent_action_id: int | None
+    period: int
+    planned: bool
+    due_on: datetime.date
+    realisation: TaskRealisation | None
+
+
+@dataclass(frozen=True, slots=True)
+class TaskUnit:
+    name: str
+    code: str
+
+
+@dataclass(frozen=True, slots=True)
+class TaskPlan:
+    """A period's plan as the page shows it: one object per plan, shared by its periods."""
+
+    pk: int
+    year: int
+    schedule_kind: str
+    unit: TaskUnit
+
+
 @dataclass
 class WorkItem:
     """One schedule period on the page, with where it stands."""
 
-    period: object  # SchedulePeriod
-    realisation: object | None
+    period: TaskPeriod
+    realisation: TaskRealisation | None
     state: str
     state_label: str
-    plan: ActionPlan
+    plan: TaskPlan
     number: str
     name: str
     period_label: str
@@ -253,111 +342,97 @@ def work_items(user, year: int, month: int, today: datetime.date) -> WorkLists:
         STATE_LABELS,
         WAITING,
         period_state,
-        realisation_of,
     )
-    from renaksi.work.models import Realisation, Review, SchedulePeriod
+    from renaksi.work.models import Realisation, Review
 
     grants = grants_for(user)
     lists = WorkLists(assessor=bool(grants.assessor) or grants.superuser)
     if not grants.active:
         return lists
     quarter = (month - 1) // 3 + 1
-    this_month = Q(plan__schedule_kind=ActionPlan.Schedule.MONTH, period=month) | Q(
-        plan__schedule_kind=ActionPlan.Schedule.QUARTER, period=quarter
-    )
-    unsubmitted = Q(realisation__isnull=True) | Q(realisation__state=Realisation.State.DRAFT)
-    late = Q(planned=True, due_on__lt=today) & unsubmitted
-    under_review = Q(
-        realisation__state__in=[Realisation.State.SUBMITTED, Realisation.State.RETURNED]
-    )
-    mine = Q(sub_activity__in=sub_activities_assigned_to(user).values("pk")) | Q(
-        agent_action__agent_plan__agent=user
-    )
-    # The latest return of each period, as one subquery giving the comment and the reviewer's
-    # names together (four subqueries, one per value, were most of the time Django spent
-    # compiling this query).
-    last_return = (
-        Review.objects.filter(realisation__period=OuterRef("pk"), verdict=Review.Verdict.RETURNED)
-        .order_by("-created_at", "-id")
-        .values(
-            data=JSONObject(
-                comment="comment",
-                first="reviewer__first_name",
-                last="reviewer__last_name",
-                username="reviewer__username",
-            )
-        )[:1]
-    )
     # Only the units the person belongs to (a PIC reports only while they do; implementers and
     # change agents are team members): the (unit, year, period) index then narrows the periods
     # before the "mine" test, instead of a scan of every period of the year. pk 0 never exists:
     # the query runs for a person with no unit too, so the count is the same for everyone.
-    # The same condition on the plan (a period's unit and year are its plan's: the triggers of
-    # renaksi/work/triggers.py keep them so) lets the planner read those units' plans by index
-    # instead of hashing every plan of the country.
     own_units = sorted(grants.role_units | grants.member_units) or [0]
-    periods = (
-        SchedulePeriod.objects.filter(
-            mine,
-            year=year,
-            unit_id__in=own_units,
-            plan__unit_id__in=own_units,
-            plan__year=year,
+    # "Mine": the sub-activities the policy says the person reports on (its queryset compiled
+    # to SQL here), or a change agent's own actions.
+    try:
+        mine_sql, mine_params = (
+            sub_activities_assigned_to(user).values("pk").query.sql_with_params()
         )
-        .filter(this_month | late | under_review)
-        .select_related(
-            "plan__unit",
-            "realisation",
-            "sub_activity__activity__area",
-            "agent_action__agent_plan",
-        )
-        # Only the columns the page shows of the related rows (dozens of periods, each with
-        # six related objects: the other columns were most of the time spent making them).
-        .only(
-            *WORK_ITEM_FIELDS,
-            *(f"realisation__{field.attname}" for field in Realisation._meta.concrete_fields),
-        )
-        .annotate(last_return=Subquery(last_return, output_field=JSONField()))
-        .order_by(
-            "due_on",
-            "plan__unit__code",
-            "sub_activity__activity__area__number",
-            "sub_activity__activity__position",
-            "sub_activity__position",
-            "agent_action__position",
-            "id",
-        )
-    )
+    except EmptyResultSet:  # the policy's none()
+        mine_sql, mine_params = "SELECT 0 WHERE 1 = 0", ()
+    params = [
+        Review.Verdict.RETURNED,
+        *mine_params,
+        user.pk,
+        year,
+        *own_units,
+        *own_units,
+        year,
+        *(month, ActionPlan.Schedule.MONTH, quarter, ActionPlan.Schedule.QUARTER),
+        *(today, True, Realisation.State.DRAFT),
+        *(Realisation.State.SUBMITTED, Realisation.State.RETURNED),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(_periods_sql(connection.vendor, mine_sql, len(own_units)), params)
+        rows = cursor.fetchall()
     labels = {key: str(label) for key, label in STATE_LABELS.items()}
     names: dict[str, list[str]] = {}  # the period names of each schedule kind, read once
-    for period in periods:
-        if period.agent_action_id:
-            # A change agent reports on their own plan while they are one.
-            if not grants.is_change_agent(period.unit_id, period.year):
-                continue
-            number, name = str(period.agent_action.position), period.agent_action.title
+    plans: dict[int, TaskPlan] = {}
+    for row in rows:
+        (pk, plan_id, unit_id, period_year, sub_id, action_id, number_in_year) = row[:7]
+        (planned, due_on, realisation_id, state_value, status, late_flag) = row[7:13]
+        (schedule_kind, unit_name, unit_code, sub_number, sub_name) = row[13:18]
+        (activity_number, area_number, action_position, action_title) = row[18:22]
+        (comment, first_name, last_name, username) = row[22:]
+        if not isinstance(due_on, datetime.date):  # SQLite gives dates as text
+            due_on = datetime.date.fromisoformat(due_on)
+        if action_id and not grants.is_change_agent(unit_id, period_year):
+            continue  # a change agent reports on their own plan while they are one
+        realisation = (
+            TaskRealisation(realisation_id, state_value, status, bool(late_flag))
+            if realisation_id is not None
+            else None
+        )
+        period = TaskPeriod(
+            pk,
+            plan_id,
+            unit_id,
+            period_year,
+            sub_id,
+            action_id,
+            number_in_year,
+            bool(planned),
+            due_on,
+            realisation,
+        )
+        plan = plans.get(plan_id)
+        if plan is None:
+            plan = plans[plan_id] = TaskPlan(
+                plan_id, period_year, schedule_kind, TaskUnit(unit_name, unit_code)
+            )
+        if action_id:
+            number, name = str(action_position), action_title
         else:
-            sub = period.sub_activity
-            activity = sub.activity
-            number = f"{activity.area.number}.{activity.number}.{sub.number}"
-            name = sub.name
+            number, name = f"{area_number}.{activity_number}.{sub_number}", sub_name
         state = period_state(period, today)
-        returned = period.last_return or {}
-        full_name = " ".join(part for part in (returned.get("first"), returned.get("last")) if part)
+        full_name = " ".join(part for part in (first_name, last_name) if part)
         item = WorkItem(
             period=period,
-            realisation=realisation_of(period),
+            realisation=realisation,
             state=state,
             state_label=labels[state],
-            plan=period.plan,
+            plan=plan,
             number=number,
             name=name,
-            period_label=_period_label(period.plan, period.period, names),
-            return_comment=returned.get("comment") or "",
-            returned_by=full_name or returned.get("username") or "",
+            period_label=_period_label(plan, number_in_year, names),
+            return_comment=comment or "",
+            returned_by=full_name or username or "",
         )
-        in_month = period.period == (
-            quarter if period.plan.schedule_kind == ActionPlan.Schedule.QUARTER else month
+        in_month = number_in_year == (
+            quarter if schedule_kind == ActionPlan.Schedule.QUARTER else month
         )
         if state == RETURNED:
             lists.returned.append(item)
@@ -365,9 +440,7 @@ def work_items(user, year: int, month: int, today: datetime.date) -> WorkLists:
             lists.waiting.append(item)
         elif state == LATE:
             lists.late.append(item)
-        elif in_month and (
-            item.realisation is None or item.realisation.state == Realisation.State.DRAFT
-        ):
+        elif in_month and (realisation is None or realisation.state == Realisation.State.DRAFT):
             lists.due.append(item)
     if lists.assessor:
         queue = (
