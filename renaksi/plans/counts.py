@@ -1,23 +1,22 @@
 """How big each plan of a list is: areas, activities, sub-activities, indicators.
 
-Counted for the plans of one page only, after paginating (``attach_tree_counts``), and kept
-in the cache under the plan's version and time of change: every service that changes a tree
-also changes its plan row (the editor raises ``version`` and ``updated_at``, an import saves
-the plan, creating or copying makes a new plan), so a changed plan is counted afresh and an
-unchanged one is not counted again. A page whose plans are not all cached costs one more
-query: the four levels, grouped by plan, read through the covering indexes along the tree.
-A page of plans shown again costs one cache look-up: its counts are also kept together, under
-a key made of every plan's key.
+Counted for the plans of one page only, after paginating (``attach_tree_counts``), and kept on
+the plan row itself (``ActionPlan.tree_counts``) under the plan's id, version and time of
+change: every service that changes a tree also changes its plan row (the editor raises
+``version`` and ``updated_at``, an import saves the plan, creating or copying makes a new
+plan, the admin's tree pages touch ``updated_at``), so a changed plan is counted afresh and an
+unchanged one is never counted again, whatever happens to the cache (a restart, another
+process, an eviction). A page whose plans all hold their counts costs nothing more than the
+plans themselves; one with plans out of date costs two queries more: the four levels of those
+plans, grouped by plan, read through the covering indexes along the tree, and one UPDATE
+writing their counts (the counts column only: neither ``version`` nor ``updated_at`` moves).
 """
 
 from __future__ import annotations
 
-import hashlib
-
-from django.core.cache import cache
 from django.db.models import Count, IntegerField, Value
 
-from .models import Activity, Indicator, PlanArea, SubActivity
+from .models import ActionPlan, Activity, Indicator, PlanArea, SubActivity
 
 # The attribute set on each plan, the model counted, and its path to the plan's id.
 LEVELS = [
@@ -26,12 +25,12 @@ LEVELS = [
     ("sub_activity_count", SubActivity, "activity__area__plan_id"),
     ("indicator_count", Indicator, "sub_activity__activity__area__plan_id"),
 ]
-CACHE_SECONDS = 24 * 60 * 60
 
 
-def cache_key(plan) -> str:
+def counts_key(plan) -> str:
+    """What the stored counts must have been counted at to be the plan's counts now."""
     changed = plan.updated_at.isoformat() if plan.updated_at else ""
-    return f"plan-tree-counts:{plan.pk}:{plan.version}:{changed}"
+    return f"{plan.pk}:{plan.version}:{changed}"
 
 
 def count_trees(plan_ids: list[int]) -> dict[int, tuple[int, int, int, int]]:
@@ -50,35 +49,34 @@ def count_trees(plan_ids: list[int]) -> dict[int, tuple[int, int, int, int]]:
     return {plan_id: tuple(values) for plan_id, values in counts.items()}
 
 
-def page_cache_key(keys: list[str]) -> str:
-    """One key for the counts of a whole page of plans: it changes when any plan's key does."""
-    digest = hashlib.sha256("\n".join(keys).encode()).hexdigest()[:32]
-    return f"plan-tree-counts-page:{digest}"
+def stored_counts(plan) -> tuple[int, ...] | None:
+    """The plan's stored counts if they were counted at its present version, else None."""
+    stored = plan.tree_counts
+    if isinstance(stored, dict) and stored.get("key") == counts_key(plan):
+        counts = stored.get("counts")
+        if isinstance(counts, list) and len(counts) == len(LEVELS):
+            return tuple(counts)
+    return None
 
 
 def attach_tree_counts(plans) -> list:
     """Set ``area_count`` … ``indicator_count`` on each of ``plans``; returns them as a list.
 
-    The counts of the whole list are read with one cache look-up when the same plans, each
-    unchanged, were counted together before (a list page shown again); otherwise each plan's
-    counts are looked up under its own key and the plans missing are counted."""
+    The counts stored on each plan row are used when they were counted at the plan's present
+    version; the plans without are counted together and their counts written back (one
+    query each, whatever their number)."""
     plans = list(plans)
-    if not plans:
-        return plans
-    keys = [cache_key(plan) for plan in plans]
-    page_key = page_cache_key(keys)
-    counts = cache.get(page_key)
-    if counts is None:
-        cached = cache.get_many(keys)
-        missing = [plan.pk for plan, key in zip(plans, keys, strict=True) if key not in cached]
-        if missing:
-            fresh = count_trees(missing)
-            fresh_by_key = {cache_key(plan): fresh[plan.pk] for plan in plans if plan.pk in fresh}
-            cache.set_many(fresh_by_key, timeout=CACHE_SECONDS)
-            cached.update(fresh_by_key)
-        counts = [cached[key] for key in keys]
-        cache.set(page_key, counts, timeout=CACHE_SECONDS)
-    for plan, values in zip(plans, counts, strict=True):
-        for (attribute, _model, _path), value in zip(LEVELS, values, strict=True):
+    missing = [plan for plan in plans if stored_counts(plan) is None]
+    if missing:
+        fresh = count_trees([plan.pk for plan in missing])
+        for plan in missing:
+            plan.tree_counts = {"key": counts_key(plan), "counts": list(fresh[plan.pk])}
+        # Only the counts column (bulk_update neither saves nor touches updated_at); a plan
+        # changed meanwhile has a new version, so these counts are not taken for it.
+        ActionPlan.objects.bulk_update(missing, ["tree_counts"])
+    for plan in plans:
+        for (attribute, _model, _path), value in zip(
+            LEVELS, plan.tree_counts["counts"], strict=True
+        ):
             setattr(plan, attribute, value)
     return plans

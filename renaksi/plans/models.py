@@ -148,6 +148,11 @@ class ActionPlan(models.Model):
     imported_at = models.DateTimeField(_("waktu impor"), null=True, blank=True)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+    # The plan list's counts of the tree (areas, activities, sub-activities, indicators) with
+    # the plan's id, version and time of change they were counted at: {"key": …, "counts":
+    # […]}. Written by the plan list when missing or out of date (renaksi/plans/counts.py),
+    # never by a form; a plan changed since is counted again.
+    tree_counts = models.JSONField(_("jumlah pohon"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("rencana aksi")
