@@ -14,7 +14,7 @@ writing their counts (the counts column only: neither ``version`` nor ``updated_
 
 from __future__ import annotations
 
-from django.db.models import Count, IntegerField, Value
+from django.db.models import Case, Count, IntegerField, JSONField, Value, When
 
 from .models import ActionPlan, Activity, Indicator, PlanArea, SubActivity
 
@@ -71,9 +71,18 @@ def attach_tree_counts(plans) -> list:
         fresh = count_trees([plan.pk for plan in missing])
         for plan in missing:
             plan.tree_counts = {"key": counts_key(plan), "counts": list(fresh[plan.pk])}
-        # Only the counts column (bulk_update neither saves nor touches updated_at); a plan
-        # changed meanwhile has a new version, so these counts are not taken for it.
-        ActionPlan.objects.bulk_update(missing, ["tree_counts"])
+        # One UPDATE of the counts column alone (not save(): updated_at and version stay, and
+        # not bulk_update(): its transaction would cost two statements more); a plan changed
+        # meanwhile has a new version, so the counts written for it are not taken.
+        ActionPlan.objects.filter(pk__in=[plan.pk for plan in missing]).update(
+            tree_counts=Case(
+                *(
+                    When(pk=plan.pk, then=Value(plan.tree_counts, output_field=JSONField()))
+                    for plan in missing
+                ),
+                output_field=JSONField(),
+            )
+        )
     for plan in plans:
         for (attribute, _model, _path), value in zip(
             LEVELS, plan.tree_counts["counts"], strict=True
