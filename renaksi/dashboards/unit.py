@@ -221,6 +221,7 @@ class IndicatorEvidence:
     complete: int = 0
     expected: list[str] = field(default_factory=list)  # labels of the kinds expected
     sub_id: int = 0
+    history_url: str = ""  # the sub-activity's history
 
     @property
     def share(self) -> Decimal | None:
@@ -555,6 +556,8 @@ def unit_dashboard(
         1 for ids in done_cells.values() for period_id in ids if items_of.get(period_id)
     )
     kind_labels = dict(Evidence._meta.get_field("kind").choices)
+    # One reverse: the sub-activity's history differs only by its id (a placeholder here).
+    history = reverse("work:sub_activity_history", kwargs={"plan": plan.pk, "sub": 999999999})
     indicator_rows = []
     for indicator in indicators:
         sub = subs.get(indicator.sub_activity_id)
@@ -567,6 +570,7 @@ def unit_dashboard(
             area_number=sub.activity.area.number,
             expected=[str(kind_labels.get(k, k)) for k in expected],
             sub_id=sub.pk,
+            history_url=history.replace("999999999", str(sub.pk)),
         )
         for period_id in done_cells.get(sub.pk, []):
             row.done += 1
