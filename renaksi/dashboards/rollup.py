@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from renaksi.plans.models import ActionPlan
@@ -70,14 +71,13 @@ ROWS_PER_PAGE = 50
 class Line:
     """One unit's row."""
 
-    unit: Unit
-    plan: ActionPlan | None
+    unit: UnitRow
+    plan: PlanRow | None
     sums: dict | None
     totals: Totals | None
     submission: overview.Cell
     lke_index: Decimal | None = None
     lke_category: str = ""
-    province: Unit | None = None
 
     @property
     def achievement(self):
@@ -130,49 +130,95 @@ def last_quarter(year: int, day: datetime.date) -> int:
     return 1
 
 
+@dataclass(slots=True)
+class UnitRow:
+    """What a line shows of a unit (read as plain values: 553 model instances, and their
+    parents, would cost more than the rest of the page)."""
+
+    pk: int
+    code: str
+    name: str
+    level: str
+    parent_id: int | None
+    parent_name: str = ""
+
+
+@dataclass(slots=True)
+class PlanRow:
+    """What the figures need of a plan (summary.add_periods)."""
+
+    pk: int
+    year: int
+    schedule_kind: str
+    report_due_day: int
+
+
+@dataclass(slots=True)
+class SubmissionRow:
+    """What overview.Cell shows of a submission."""
+
+    state: str
+    late: bool
+    at_unit: UnitRow
+
+    def get_state_display(self) -> str:
+        return str(Submission.State(self.state).label)
+
+
+def unit_rows(units) -> list[UnitRow]:
+    """``units`` (a Unit queryset) as rows, by code (one query)."""
+    return [
+        UnitRow(pk, code, name, level, parent_id, parent_name or "")
+        for pk, code, name, level, parent_id, parent_name in units.order_by("code").values_list(
+            "pk", "code", "name", "level", "parent_id", "parent__name"
+        )
+    ]
+
+
 def lines_for(
-    units: list[Unit], *, year: int, as_of: datetime.date, quarter: int, framework_scope
+    units: list[UnitRow],
+    *,
+    scope: Q,
+    year: int,
+    as_of: datetime.date,
+    quarter: int,
+    framework_scope,
 ) -> tuple[list[Line], Any]:
-    """The line of each of ``units`` (a fixed number of queries)."""
-    ids = [unit.pk for unit in units]
-    plans_qs = ActionPlan.objects.filter(unit_id__in=ids, year=year)
+    """The line of each of ``units``, whose plans, assessments and submissions are those
+    matching ``scope`` (a filter on ``unit``: the year's rows of those units and possibly more,
+    never fewer) — a fixed number of queries."""
+    plans_qs = ActionPlan.objects.filter(scope, year=year).order_by()
     summary.ensure_fresh(plans_qs)
     plans = {
-        plan.unit_id: plan
-        for plan in plans_qs.select_related("summary").only(
-            "pk",
-            "unit_id",
-            "year",
-            "status",
-            "schedule_kind",
-            "report_due_day",
-            "summary__periods",
+        unit_id: (PlanRow(pk, plan_year, kind, due_day), periods or [])
+        for pk, unit_id, plan_year, kind, due_day, periods in plans_qs.values_list(
+            "pk", "unit_id", "year", "schedule_kind", "report_due_day", "summary__periods"
         )
     }
-    framework = overview.choose_framework(framework_scope, year)
+    framework = overview.choose_framework(Unit.objects.filter(framework_scope), year)
     assessments: dict[int, tuple[Decimal | None, str]] = {}
     if framework is not None:
         from renaksi.evaluation.models import Assessment
 
         for unit_id, index, category in (
-            Assessment.objects.filter(unit_id__in=ids, year=year, framework=framework)
+            Assessment.objects.filter(scope, year=year, framework=framework)
             .order_by("updated_at")
             .values_list("unit_id", "index_value", "category")
         ):
             assessments[unit_id] = (index, category)  # the latest wins
     due = due_dates(year)
-    submissions = {
-        s.unit_id: s
-        for s in Submission.objects.filter(unit_id__in=ids, year=year, quarter=quarter)
-        .select_related("at_unit")
-        .only("unit_id", "state", "late", "at_unit__level", "at_unit__name", "quarter")
-    }
+    by_pk = {unit.pk: unit for unit in units}
+    submissions: dict[int, SubmissionRow] = {}
+    for unit_id, state, late, at_unit_id, at_level, at_name in Submission.objects.filter(
+        scope, year=year, quarter=quarter
+    ).values_list("unit_id", "state", "late", "at_unit_id", "at_unit__level", "at_unit__name"):
+        at_unit = by_pk.get(at_unit_id) or UnitRow(at_unit_id, "", at_name, at_level, None)
+        submissions[unit_id] = SubmissionRow(state, late, at_unit)
     lines = []
     for unit in units:
-        plan = plans.get(unit.pk)
+        plan, periods = plans.get(unit.pk, (None, None))
         sums = totals = None
         if plan is not None:
-            periods = getattr(getattr(plan, "summary", None), "periods", None) or []
             sums = summary.add_periods(plan, periods, as_of)
             totals = summary.totals_of(sums)
         index, category = assessments.get(unit.pk, (None, ""))
@@ -348,14 +394,16 @@ def province_dashboard(
     """A KPU Provinsi's own plan and every regency below it (``regencies``: those the reader
     may see, a Unit queryset; default all)."""
     if regencies is None:
-        regencies = Unit.objects.filter(parent=province)
-    units = [province, *regencies.filter(parent=province).order_by("code")]
+        regencies = Unit.objects.all()
+    own = unit_rows(Unit.objects.filter(pk=province.pk))
+    below = unit_rows(regencies.filter(parent=province))
     lines, framework = lines_for(
-        units,
+        own + below,
+        scope=Q(unit_id__in=[unit.pk for unit in own + below]),
         year=year,
         as_of=as_of,
         quarter=quarter,
-        framework_scope=Unit.objects.filter(parent=province),
+        framework_scope=Q(parent=province),
     )
     own, regencies = lines[0], lines[1:]
     group = group_of(province, regencies)
@@ -383,15 +431,16 @@ def national_dashboard(
     *, year: int, as_of: datetime.date, quarter: int, choice: Choice
 ) -> dict[str, Any]:
     """Every unit below KPU RI, by province, and KPU RI's own plan."""
-    units = list(Unit.objects.select_related("parent").order_by("code"))
+    units = unit_rows(Unit.objects.all())
     national_units = [unit for unit in units if unit.level == Unit.Level.PUSAT]
     below = [unit for unit in units if unit.level != Unit.Level.PUSAT]
     lines, framework = lines_for(
         national_units + below,
+        scope=Q(),  # every unit: the year's rows, no list of 553 ids
         year=year,
         as_of=as_of,
         quarter=quarter,
-        framework_scope=Unit.objects.exclude(level=Unit.Level.PUSAT),
+        framework_scope=~Q(level=Unit.Level.PUSAT),
     )
     own = lines[: len(national_units)]
     lines = lines[len(national_units) :]
@@ -439,7 +488,7 @@ def ranked_chart(pairs: list[tuple[str, Decimal | None]], label) -> dict[str, An
     }
 
 
-def short_name(unit: Unit) -> str:
+def short_name(unit) -> str:
     """A chart label: "Kalimantan Barat" for KPU Provinsi Kalimantan Barat, "Kabupaten
     Sambas" for KPU Kabupaten Sambas (a Kota and a Kabupaten may share a name)."""
     name = unit.name

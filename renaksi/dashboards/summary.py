@@ -35,6 +35,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
@@ -154,6 +155,7 @@ def ensure_fresh(plans: QuerySet) -> int:
     """Bring the summaries of ``plans`` (an ActionPlan queryset) up to date: recompute the
     plans with a logged change and those without a summary. Returns how many were
     recomputed."""
+    plans = plans.order_by()  # no join for the plans' default ordering
     plan_ids = plans.values("pk")
     changes = list(SummaryChange.objects.filter(plan_id__in=plan_ids).values_list("pk", "plan_id"))
     missing = list(plans.filter(summary__isnull=True).values_list("pk", flat=True))
@@ -212,17 +214,25 @@ def add_periods(plan: ActionPlan, periods: list[list[int]], as_of: datetime.date
         period, values = row[0], row[1:]
         for name, value in zip(FIELDS, values, strict=True):
             sums[name] += value
+        over, passed = _flags(plan.year, kind, plan.report_due_day, period, as_of)
         scheduled, reported, done, verified = values[0], values[1], values[2], values[3]
-        if month_ended(plan.year, last_month(period, kind), as_of):
+        if over:
             sums["due"] += scheduled
             sums["done_due"] += done
             sums["verified_due"] += verified
             sums["missing"] += scheduled - reported
-        if as_of > due_date(plan.year, period, kind, plan.report_due_day):
+        if passed:
             sums["overdue"] += scheduled - reported
             # values: not_done [5], postponed [6]
             sums["late"] += scheduled - done - values[5] - values[6]
     return sums
+
+
+@lru_cache(maxsize=4096)
+def _flags(year: int, kind: str, due_day: int, period: int, as_of: datetime.date):
+    """(the period is over, its report deadline has passed) on ``as_of``."""
+    over = month_ended(year, last_month(period, kind), as_of)
+    return over, as_of > due_date(year, period, kind, due_day)
 
 
 def totals_of(sums: dict) -> Totals:

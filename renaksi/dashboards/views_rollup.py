@@ -91,7 +91,12 @@ def _common(request: HttpRequest, reading_unit: Unit, units) -> dict:
     if quarter not in rollup.QUARTERS:
         quarter = rollup.last_quarter(year, as_of.date)
     years = sorted(
-        set(ActionPlan.objects.filter(unit__in=units).values_list("year", flat=True).distinct())
+        set(
+            ActionPlan.objects.filter(unit__in=units)
+            .order_by()
+            .values_list("year", flat=True)
+            .distinct()
+        )
         | {year},
         reverse=True,
     )
