@@ -209,13 +209,14 @@ def add_periods(plan: ActionPlan, periods: list[list[int]], as_of: datetime.date
     sums = dict.fromkeys(
         (*FIELDS, "due", "done_due", "verified_due", "missing", "overdue", "late"), 0
     )
+    if not periods:
+        return sums
     kind = plan.schedule_kind
-    for row in periods:
-        period, values = row[0], row[1:]
-        for name, value in zip(FIELDS, values, strict=True):
-            sums[name] += value
+    # Column sums first (one pass in C), then the day-dependent parts period by period.
+    for name, column in zip(FIELDS, list(zip(*periods, strict=True))[1:], strict=True):
+        sums[name] = sum(column)
+    for period, scheduled, reported, done, verified, _f, not_done, postponed, *_rest in periods:
         over, passed = _flags(plan.year, kind, plan.report_due_day, period, as_of)
-        scheduled, reported, done, verified = values[0], values[1], values[2], values[3]
         if over:
             sums["due"] += scheduled
             sums["done_due"] += done
@@ -223,8 +224,7 @@ def add_periods(plan: ActionPlan, periods: list[list[int]], as_of: datetime.date
             sums["missing"] += scheduled - reported
         if passed:
             sums["overdue"] += scheduled - reported
-            # values: not_done [5], postponed [6]
-            sums["late"] += scheduled - done - values[5] - values[6]
+            sums["late"] += scheduled - done - not_done - postponed
     return sums
 
 
