@@ -211,28 +211,44 @@ def add_periods(plan: ActionPlan, periods: list[list[int]], as_of: datetime.date
     )
     if not periods:
         return sums
-    kind = plan.schedule_kind
     # Column sums first (one pass in C), then the day-dependent parts period by period.
     for name, column in zip(FIELDS, list(zip(*periods, strict=True))[1:], strict=True):
         sums[name] = sum(column)
-    for period, scheduled, reported, done, verified, _f, not_done, postponed, *_rest in periods:
-        over, passed = _flags(plan.year, kind, plan.report_due_day, period, as_of)
-        if over:
-            sums["due"] += scheduled
-            sums["done_due"] += done
-            sums["verified_due"] += verified
-            sums["missing"] += scheduled - reported
-        if passed:
-            sums["overdue"] += scheduled - reported
-            sums["late"] += scheduled - done - not_done - postponed
+    over, passed = _flags(plan.year, plan.schedule_kind, plan.report_due_day, as_of)
+    due = done_due = verified_due = missing = overdue = late = 0
+    for row in periods:
+        period = row[0]
+        if over[period]:
+            due += row[1]
+            done_due += row[3]
+            verified_due += row[4]
+            missing += row[1] - row[2]
+        if passed[period]:
+            overdue += row[1] - row[2]
+            late += row[1] - row[3] - row[6] - row[7]  # not done [6], postponed [7]
+    sums.update(
+        due=due,
+        done_due=done_due,
+        verified_due=verified_due,
+        missing=missing,
+        overdue=overdue,
+        late=late,
+    )
     return sums
 
 
-@lru_cache(maxsize=4096)
-def _flags(year: int, kind: str, due_day: int, period: int, as_of: datetime.date):
-    """(the period is over, its report deadline has passed) on ``as_of``."""
-    over = month_ended(year, last_month(period, kind), as_of)
-    return over, as_of > due_date(year, period, kind, due_day)
+@lru_cache(maxsize=512)
+def _flags(year: int, kind: str, due_day: int, as_of: datetime.date):
+    """For periods 0–12 (0 unused): is the period over on ``as_of``, has its report deadline
+    passed (the same for every plan of a year, schedule kind and report day)."""
+    over = [False] * 13
+    passed = [False] * 13
+    for period in range(1, 13):
+        if period > 4 and kind == ActionPlan.Schedule.QUARTER:
+            break
+        over[period] = month_ended(year, last_month(period, kind), as_of)
+        passed[period] = as_of > due_date(year, period, kind, due_day)
+    return over, passed
 
 
 def totals_of(sums: dict) -> Totals:
