@@ -240,7 +240,12 @@ def documents(publication: Publication) -> list[Document]:
     for item in (
         evidence_public(publication)
         .select_related("file", "realisation__sub_activity__activity__area")
-        .order_by("realisation__period__period", "title", "pk")
+        .order_by(
+            "realisation__sub_activity__activity__area__number",
+            "realisation__period__period",
+            "title",
+            "pk",
+        )
     ):
         sub = item.realisation.sub_activity
         where = (

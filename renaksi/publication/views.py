@@ -98,9 +98,11 @@ def _evidence_choices(plan):
     for item in rows:
         sub = item.realisation.sub_activity
         where = (
-            _("Area %(area)s, %(month)s")
+            _("Area %(area)s, %(act)s.%(sub)s, %(month)s")
             % {
                 "area": sub.activity.area.number,
+                "act": sub.activity.number,
+                "sub": sub.number,
                 "month": public.MONTHS[item.realisation.period.period - 1]
                 if plan.schedule_kind == "month"
                 else f"TW {item.realisation.period.period}",
