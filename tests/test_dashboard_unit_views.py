@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from renaksi.access.models import UnitRole
 from renaksi.access.policy import forget_grants
+from renaksi.plans.models import ChangeArea
 
 from .assessment_world import build_framework
 from .dashboard_unit_world import build_world, grow
@@ -142,3 +143,17 @@ def test_queries_do_not_grow_with_the_plan(client, world):
     large_today = queries(client, world, "")
     assert small == large == small_today == large_today
     assert large <= 14  # 4 for the session, user and grants, 10 for the page
+
+
+def test_links_to_the_schedule_name_the_change_area_not_the_plans_own_number(client, world):
+    """A decree may number its areas in its own order: the schedule filters by the standard
+    change area (ChangeArea.number), so the dashboard's links must name that one."""
+    first = world.plan.areas.get(number=1)
+    first.change_area = ChangeArea.objects.get(number=7)
+    first.save(update_fields=["change_area"])
+    client.force_login(world.users["admin"])
+    html = client.get(url(world, "?per=2022-03-10")).content.decode().replace("&amp;", "&")
+    row = re.search(r'<tr data-area="1">(.*?)</tr>', html, re.S).group(1)
+    assert "area=7" in row
+    # No link of the page (area table, heat map) names the plan's own number 1.
+    assert not re.search(r'area=1(&|")', html)

@@ -396,7 +396,7 @@ def unit_dashboard(
                 current=period == current_period,
                 url=schedule_url(
                     plan.pk,
-                    area=area.number,
+                    area=area.change_area.number,  # the schedule filters by ChangeArea.number
                     bulan=last_month(period, kind) - (2 if quarterly else 0),
                     per=per,
                 ),
