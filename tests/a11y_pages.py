@@ -230,6 +230,9 @@ def demo_pages() -> list[Page]:
         page(sek, "importer:preview", unit.pk),
         page(sek, "dashboards:unit", plan.pk),
         page(sek, "publication:manage", plan.pk),
+        page(sek, "dashboards:schedule", plan.pk),
+        page(sek, "dashboards:schedule", plan.pk, query="?area=5&state=late"),
+        page(sek, "dashboards:schedule", plan.pk, query="?q=tidak-ada-yang-cocok"),
         page(sek, "work:month", plan.pk),
         page(sek, "work:month", plan.pk, 3),
         page(sek, "work:sub_activity_history", plan.pk, sub.pk),
@@ -282,6 +285,7 @@ def demo_pages() -> list[Page]:
         # The Tim Pengarah chair.
         page(pimpinan, "plans:detail", plan.pk),
         page(pimpinan, "dashboards:unit", plan.pk),
+        page(pel, "dashboards:schedule", plan.pk, query="?bulan=9"),
         # The province's reviewer: its queue, the waiting package, its overview.
         page(kalbar, "submissions:queue"),
         page(kalbar, "submissions:detail", waiting_quarter.pk),
