@@ -109,6 +109,8 @@ def open_database_fixture(django_db_setup, django_db_blocker):
 
 # The mark of every journey test (see ``open_database_fixture``).
 JOURNEY = pytest.mark.django_db
+
+
 def check_long_page(visit: Visit, name: str) -> None:
     """``Visit.check`` for a very long page (the import preview, the plan page with its whole
     Lampiran): the screenshot is of what the window shows, not of the whole page, which takes

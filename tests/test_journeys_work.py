@@ -1,11 +1,13 @@
 """Browser journeys of the year's work on the demo plan (Bengkayang 2022), at desktop and phone
 size: (b) an implementer records a month with an evidence upload and submits it; (c) the
-assessor verifies a report waiting in the queue; (e) the secretariat sends the quarter and the
-province accepts it. Every page on the way is checked with tests/browser_support.py (axe,
+assessor verifies a report waiting in the queue; (d) the unit and the province dashboards count
+a verification; (e) the secretariat sends the quarter and the province accepts it. Every page on the way is checked with tests/browser_support.py (axe,
 console errors, CSP violations, failed requests) and screenshotted as ``<journey>-<step>``.
 
 The demo is seeded once for the module (tests/journey_support.py); each test picks its own
 rows: the desktop and the phone run record different months and verify different reports.
+They run in file order: (c) and (d) verify September reports before (e) sends TW III, which
+locks July–September.
 """
 
 from renaksi.submissions.models import Submission
@@ -129,6 +131,83 @@ def test_verify_as_the_assessor(demo_site, browser, phone):
         visit.check("verify-done")
         visit.go("/verifikasi/")
         assert page.locator(item).count() == 0
+
+
+def _menu(visit: Visit, name: str) -> None:
+    """Follow an entry of the main menu (on a phone, opened first when it folds)."""
+    toggle = visit.page.locator("[data-menu-toggle]")
+    if toggle.count() and toggle.is_visible():
+        toggle.click()
+    visit.page.get_by_role("navigation", name="Menu utama").get_by_role("link", name=name).click()
+    visit.page.wait_for_load_state()
+
+
+def _area_verified(page, area: int) -> int:
+    """The unit dashboard's count of verified periods of an area: "(12)" → 12."""
+    cell = page.locator(f'#capaian tr[data-area="{area}"] td[data-label="Terverifikasi"] .muted')
+    return int(cell.inner_text().strip("() "))
+
+
+def _province_verified(page) -> float:
+    """Bengkayang's verified share on the province dashboard: "96,5 %" → 96.5."""
+    cell = page.locator('#tabel-satker tr[data-unit="6107"] td[data-col="verified"]')
+    return float(cell.inner_text().rstrip(" %").replace(",", "."))
+
+
+@SIZES
+def test_see_the_dashboards_change(demo_site, browser, phone):
+    """(d) The Ketua Tim Pengarah opens the unit dashboard from the plan page, the province's
+    reviewer opens hers from the menu; the assessor verifies a September report; both
+    dashboards, read again, count it (the area's verified periods one more, Bengkayang's
+    verified share at the province higher)."""
+    plan = demo_site.plan
+    waiting = list(
+        Realisation.objects.filter(
+            period__plan=plan, period__period=9, state=Realisation.State.SUBMITTED
+        )
+        .select_related("period__sub_activity__activity__area")
+        .order_by("-period__sub_activity__activity__area__number", "-pk")[:2]
+    )
+    realisation = waiting[int(phone)]  # not the ones test_verify_as_the_assessor takes
+    area = realisation.period.sub_activity.activity.area.number
+
+    with (
+        Visit(browser, demo_site, phone=phone) as chair,
+        Visit(browser, demo_site, phone=phone) as province,
+        Visit(browser, demo_site, phone=phone) as assessor,
+    ):
+        chair.sign_in("pimpinan", password("pimpinan"))
+        chair.go(f"/rencana/{plan.pk}/")
+        chair.page.locator(".plan-actions").get_by_role("link", name="Dasbor").click()
+        chair.page.wait_for_url(f"**/rencana/{plan.pk}/dasbor/")
+        before = _area_verified(chair.page, area)
+        chair.no_horizontal_scroll("dashboard-unit-before")
+        chair.check("dashboard-unit-before")
+
+        province.sign_in("kalbar", password("kalbar"))
+        _menu(province, "Dasbor")
+        province.page.wait_for_url("**/dasbor/provinsi/*/")
+        share_before = _province_verified(province.page)
+        province.no_horizontal_scroll("dashboard-province-before")
+        province.check("dashboard-province-before")
+
+        assessor.sign_in("asesor", password("asesor"))
+        assessor.go(f"/realisasi/{realisation.pk}/verifikasi/")
+        assessor.page.click("button[name=decision][value=verify]")
+        assessor.page.wait_for_load_state()
+        realisation.refresh_from_db()
+        assert realisation.state == Realisation.State.VERIFIED
+        assessor.check("dashboard-verified")
+
+        chair.page.reload()
+        chair.page.wait_for_load_state()
+        assert _area_verified(chair.page, area) == before + 1
+        chair.check("dashboard-unit-after")
+
+        province.page.reload()
+        province.page.wait_for_load_state()
+        assert _province_verified(province.page) > share_before
+        province.check("dashboard-province-after")
 
 
 # The desktop sends TW III (July–September), the phone TW IV: the demo sent TW I and II.
