@@ -1,17 +1,17 @@
 """Browser journeys of the plan itself on the demo (Bengkayang), at desktop and phone size:
-(a) the secretariat imports next year's decree in the browser, saves the plan and corrects a
-finding of the import in the editor; (g) a reader switches the language to English and back.
-Every page on the way is checked with tests/browser_support.py (axe, console errors, CSP
-violations, failed requests) and screenshotted as ``<journey>-<step>``.
+(a) the secretariat imports next year's decree in the browser, corrects a finding of the
+import (the other of two readings) and saves the plan; (g) a reader switches the language to
+English and back. Every page on the way is checked with tests/browser_support.py (axe, console
+errors, CSP violations, failed requests) and screenshotted as ``<journey>-<step>``.
 
 The demo is seeded once for the module (tests/journey_support.py); the desktop imports the
 decree for 2023, the phone for 2024, so each run has its own plan.
 """
 
 from renaksi.importer.models import ImportStaging
-from renaksi.plans.models import ActionPlan, ImportFinding, SubActivity
+from renaksi.plans.models import ActionPlan
 
-from .browser_support import Visit
+from .browser_support import SCREENSHOTS, Visit
 from .decree_samples import bengkayang_bytes
 from .journey_support import (  # noqa: F401 (fixtures)
     JOURNEY,
@@ -25,18 +25,16 @@ from .journey_support import (  # noqa: F401 (fixtures)
 pytestmark = JOURNEY
 
 YEAR = {False: 2023, True: 2024}
-STALE = "Menetapkan Tim Reformasi Birokrasi Tahun 2021"  # the decree's row of the year before
 
 
 @SIZES
 def test_import_a_decree_and_correct_a_finding(demo_site, browser, phone):
-    """(a) Import the decree (a first, wrong file is refused at the field), accept the
-    preview's warnings, save; then correct the row the importer flagged (its year is not the
-    plan's) in the editor, which marks the finding corrected."""
+    """(a) Import the decree (a first, wrong file is refused at the field); in the preview,
+    correct a finding where the reader had to choose between two readings (the other reading
+    applied, the preview read again with it), accept the warnings and save: the plan keeps the
+    corrected reading."""
     year = YEAR[phone]
     decree = bengkayang_bytes().replace(b"2022", str(year).encode())
-    right = f"Menetapkan Tim Reformasi Birokrasi Tahun {year}"
-
     staged = ImportStaging.objects.count()
 
     with Visit(browser, demo_site, phone=phone) as visit:
@@ -67,6 +65,24 @@ def test_import_a_decree_and_correct_a_finding(demo_site, browser, phone):
         assert page.locator(".finding-note").count() > 0
         visit.no_horizontal_scroll("import-preview")
         check_long_page(visit, "import-preview")
+
+        # The first finding with two readings: take the one the reader did not pick.
+        choice = page.locator(".finding-note__choice").first
+        other = choice.locator("input[type=radio]:not(:checked)").first
+        field, value = other.get_attribute("name"), other.get_attribute("value")
+        key = field.removeprefix("pilihan-")
+        other.check()
+        choice.scroll_into_view_if_needed()
+        visit.check("import-correct", screenshot=False)
+        page.screenshot(path=str(SCREENSHOTS / f"import-correct-{visit.size}.png"))
+        choice.get_by_role("button", name="Terapkan pilihan").click()
+        page.wait_for_url("**/pratinjau/**")
+        applied = page.locator(f'input[name="{field}"][value="{value}"]')
+        assert applied.is_checked()  # the preview is read again with the corrected reading
+        applied.scroll_into_view_if_needed()
+        page.screenshot(path=str(SCREENSHOTS / f"import-corrected-{visit.size}.png"))
+        visit.check("import-corrected", screenshot=False)
+
         page.click("button[value=info]")
         page.wait_for_url("**/pratinjau/*")
         for box in page.locator("input[name=terima]").all():
@@ -77,31 +93,17 @@ def test_import_a_decree_and_correct_a_finding(demo_site, browser, phone):
         visit.no_horizontal_scroll("import-saved")
         check_long_page(visit, "import-saved")
 
-        plan = ActionPlan.objects.get(unit__code="6107", year=year)
-        sub = SubActivity.objects.get(activity__area__plan=plan, name__startswith=STALE)
-        finding = sub.findings.get(kind="stale_year")
-        assert finding.resolution != ImportFinding.Resolution.CORRECTED
+    plan = ActionPlan.objects.get(unit__code="6107", year=year)
+    finding = plan.findings.get(choice_key=key)
+    assert finding.chosen == value
+    assert finding.confirmed_at is not None  # accepted, by the secretariat
+    assert finding.confirmed_by.username == "sekretariat"
+    assert ImportStaging.objects.count() == staged
 
-        page.click("text=Ubah rencana aksi")
-        page.wait_for_url(f"**/rencana/{plan.pk}/ubah/**")
-        check_long_page(visit, "import-editor")
-        page.click(f'a[href="sub-kegiatan/{sub.pk}/"]')
-        page.wait_for_load_state()
-        name = page.locator("textarea[name=name]")
-        assert name.input_value().startswith(STALE)
-        name.fill(name.input_value().replace(STALE, right))
-        assert page.locator(f'input[name=resolve][value="{finding.pk}"]').is_checked()
-        visit.no_horizontal_scroll("import-correct")
-        visit.check("import-correct")
-        page.click("main form.ed-form button[type=submit]")
-        page.wait_for_load_state()
-        assert "Perubahan disimpan" in page.locator(".messages").inner_text()
-        visit.check("import-corrected")
 
-    finding.refresh_from_db()
-    sub.refresh_from_db()
-    assert finding.resolution == ImportFinding.Resolution.CORRECTED
-    assert sub.name.startswith(right)
+def _menu_entry(page, path: str) -> str:
+    """The text of the main menu's link to ``path`` (also while the phone's menu is folded)."""
+    return page.locator(f'.site-nav a[href="{path}"]').text_content().strip()
 
 
 @SIZES
@@ -115,20 +117,25 @@ def test_switch_the_language(demo_site, browser, phone):
         visit.check("language-login-id")
         visit.sign_in("pimpinan", password("pimpinan"))
         visit.go("/pekerjaan-saya/")
-        assert page.get_by_role("link", name="Pekerjaan saya").count() == 1
+        assert _menu_entry(page, "/pekerjaan-saya/") == "Pekerjaan saya"
 
         page.select_option("#bahasa", "en")
         page.get_by_role("button", name="Terapkan").click()
         page.wait_for_url("**/pekerjaan-saya/")
         assert page.locator("html").get_attribute("lang") == "en"
-        nav = page.get_by_role("navigation", name="Main menu")
-        assert nav.get_by_role("link", name="My work").count() == 1
-        assert page.get_by_role("link", name="Pekerjaan saya").count() == 0
+        assert _menu_entry(page, "/pekerjaan-saya/") == "My work"
+        assert page.locator("h1").inner_text() == "My work"
         visit.no_horizontal_scroll("language-my-work-en")
         visit.check("language-my-work-en")
-        nav.get_by_role("link", name="Action plans").click()
+        toggle = page.locator("[data-menu-toggle]")
+        if toggle.is_visible():  # the phone's folded menu
+            toggle.click()
+        page.get_by_role("navigation", name="Main menu").get_by_role(
+            "link", name="Action plans"
+        ).click()
         page.wait_for_load_state()
         assert page.locator("html").get_attribute("lang") == "en"  # the choice stays
+        assert page.locator("h1").inner_text() == "Bureaucratic reform action plans"
         visit.no_horizontal_scroll("language-plans-en")
         visit.check("language-plans-en")
 
@@ -136,5 +143,6 @@ def test_switch_the_language(demo_site, browser, phone):
         page.get_by_role("button", name="Apply").click()
         page.wait_for_load_state()
         assert page.locator("html").get_attribute("lang") == "id"
-        assert page.get_by_role("link", name="Rencana aksi", exact=True).count() >= 1
+        assert _menu_entry(page, "/pekerjaan-saya/") == "Pekerjaan saya"
+        assert page.locator("h1").inner_text() == "Rencana aksi reformasi birokrasi"
         visit.check("language-plans-id")

@@ -1,8 +1,9 @@
 """Browser journeys of the year's work on the demo plan (Bengkayang 2022), at desktop and phone
 size: (b) an implementer records a month with an evidence upload and submits it; (c) the
 assessor verifies a report waiting in the queue; (d) the unit and the province dashboards count
-a verification; (e) the secretariat sends the quarter and the province accepts it. Every page on the way is checked with tests/browser_support.py (axe,
-console errors, CSP violations, failed requests) and screenshotted as ``<journey>-<step>``.
+a verification; (e) the secretariat sends the quarter and the province accepts it. Every page on
+the way is checked with tests/browser_support.py (axe, console errors, CSP violations, failed
+requests) and screenshotted as ``<journey>-<step>``.
 
 The demo is seeded once for the module (tests/journey_support.py); each test picks its own
 rows: the desktop and the phone run record different months and verify different reports.
@@ -92,6 +93,15 @@ def test_record_a_month_with_evidence(demo_site, browser, tmp_path, phone):
         visit.check("record-waiting")
 
 
+def _menu(visit: Visit, name: str) -> None:
+    """Follow an entry of the main menu (on a phone, opened first when it folds)."""
+    toggle = visit.page.locator("[data-menu-toggle]")
+    if toggle.count() and toggle.is_visible():
+        toggle.click()
+    visit.page.get_by_role("navigation", name="Menu utama").get_by_role("link", name=name).click()
+    visit.page.wait_for_load_state()
+
+
 def _waiting_september(plan, phone: bool) -> Realisation:
     """A September report of the demo waiting for verification: the first for the desktop,
     the second for the phone."""
@@ -114,7 +124,7 @@ def test_verify_as_the_assessor(demo_site, browser, phone):
     with Visit(browser, demo_site, phone=phone) as visit:
         visit.sign_in("asesor", password("asesor"))
         page = visit.page
-        page.click(".site-nav >> text=Verifikasi")
+        _menu(visit, "Verifikasi")
         page.wait_for_url("**/verifikasi/")
         assert page.locator(item).count() == 1
         visit.no_horizontal_scroll("verify-queue")
@@ -131,15 +141,6 @@ def test_verify_as_the_assessor(demo_site, browser, phone):
         visit.check("verify-done")
         visit.go("/verifikasi/")
         assert page.locator(item).count() == 0
-
-
-def _menu(visit: Visit, name: str) -> None:
-    """Follow an entry of the main menu (on a phone, opened first when it folds)."""
-    toggle = visit.page.locator("[data-menu-toggle]")
-    if toggle.count() and toggle.is_visible():
-        toggle.click()
-    visit.page.get_by_role("navigation", name="Menu utama").get_by_role("link", name=name).click()
-    visit.page.wait_for_load_state()
 
 
 def _area_verified(page, area: int) -> int:
