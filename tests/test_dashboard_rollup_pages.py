@@ -142,6 +142,7 @@ def test_the_province_dashboard_lists_its_regencies_only(client, world):
     assert re.findall(r'<tr data-unit="(\d+)">', html) == ["6101", "6107"]
     chart = re.search(r'id="grafik-capaian"[^>]*>(.*?)</script>', html, re.S).group(1)
     assert '"data": [0.0, 0.0]' in chart  # both due, nothing done
+    assert '"labels": ["Kabupaten Sambas", "Kabupaten Bengkayang"]' in chart
     assert "Rencana aksi provinsi sendiri" in html
     # Drill-down to the unit's dashboard (its plan page until that dashboard exists).
     plan = world.plans["6107"]

@@ -416,7 +416,7 @@ def province_dashboard(
         "framework": framework,
         "chart": ranked_chart(
             [
-                (line.unit.name, line.achievement)
+                (short_name(line.unit), line.achievement)
                 for line in sorted_lines(
                     [line for line in regencies if line.achievement is not None],
                     Choice(order="capaian", ascending=False),
@@ -478,6 +478,7 @@ def ranked_chart(pairs: list[tuple[str, Decimal | None]], label) -> dict[str, An
                 "label": str(label),
                 "data": [float(value) for _name, value in pairs],
                 "backgroundColor": "#1d5fa8",
+                "maxBarThickness": 28,
             }
         ],
         "options": {
