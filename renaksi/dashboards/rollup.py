@@ -40,6 +40,7 @@ from renaksi.submissions.services import due_dates, quarter_bounds
 from renaksi.units.models import Unit
 
 from . import summary
+from .models import PlanSummary
 from .summary import Totals
 
 QUARTERS = (1, 2, 3, 4)
@@ -175,6 +176,32 @@ def unit_rows(units) -> list[UnitRow]:
     ]
 
 
+# The summaries' periods already read by this process, by plan id: (computed_at, periods). A
+# summary is rewritten with a new computed_at whenever it is recomputed, so an entry whose
+# computed_at still matches is the stored value; decoding 553 JSON documents a request cost
+# more than anything else on the national dashboard.
+_PERIODS: dict[int, tuple[Any, list]] = {}
+
+
+def _periods(plans: list[tuple[int, Any]]) -> dict[int, list]:
+    """The summary periods of ``plans`` ((plan id, summary computed_at) pairs): from this
+    process's memory when still current, the others read in one query (always run, so the
+    number of queries does not depend on what is remembered)."""
+    result, wanted = {}, []
+    for pk, computed_at in plans:
+        known = _PERIODS.get(pk)
+        if known is not None and known[0] == computed_at:
+            result[pk] = known[1]
+        elif computed_at is not None:
+            wanted.append(pk)
+    for pk, computed_at, periods in PlanSummary.objects.filter(
+        plan_id__in=wanted or [0]
+    ).values_list("plan_id", "computed_at", "periods"):
+        _PERIODS[pk] = (computed_at, periods)
+        result[pk] = periods
+    return result
+
+
 def lines_for(
     units: list[UnitRow],
     *,
@@ -189,11 +216,15 @@ def lines_for(
     never fewer) — a fixed number of queries."""
     plans_qs = ActionPlan.objects.filter(scope, year=year).order_by()
     summary.ensure_fresh(plans_qs)
-    plans = {
-        unit_id: (PlanRow(pk, plan_year, kind, due_day), periods or [])
-        for pk, unit_id, plan_year, kind, due_day, periods in plans_qs.values_list(
-            "pk", "unit_id", "year", "schedule_kind", "report_due_day", "summary__periods"
+    rows = list(
+        plans_qs.values_list(
+            "pk", "unit_id", "year", "schedule_kind", "report_due_day", "summary__computed_at"
         )
+    )
+    periods_of = _periods([(row[0], row[5]) for row in rows])
+    plans = {
+        unit_id: (PlanRow(pk, plan_year, kind, due_day), periods_of.get(pk) or [])
+        for pk, unit_id, plan_year, kind, due_day, _computed in rows
     }
     framework = overview.choose_framework(Unit.objects.filter(framework_scope), year)
     assessments: dict[int, tuple[Decimal | None, str]] = {}
