@@ -50,27 +50,76 @@ class DemoSite:
         return ActionPlan.objects.select_related("unit").get(unit__code="6107", year=2022)
 
 
-# The seeded demo of this run, kept to be copied back for the next module (SQLite in memory).
-_SNAPSHOT: dict[str, sqlite3.Connection] = {}
+# The seeded demo of this run, kept to be copied back for the next module: a copy of the
+# SQLite database in memory, or the name of the PostgreSQL schema holding copies of the tables.
+_SNAPSHOT: dict[str, object] = {}
+PG_SNAPSHOT_SCHEMA = "journey_demo_snapshot"
 
 
 def seed_demo() -> None:
-    """The demo in the test database: seeded by ``seed_demo`` the first time; on SQLite in
-    memory, later modules get a copy of that first result (the backup API, milliseconds)
-    instead of seeding it again. The evidence files stay where the first seeding wrote them
+    """The demo in the test database: seeded by ``seed_demo`` the first time in the run; later
+    modules get a copy of that first result instead of seeding it again: on SQLite in memory
+    through the backup API, on PostgreSQL from a copy of every table kept in a schema of the
+    test database (restored with triggers and foreign-key checks off, sequences reset after).
+    Elsewhere, or when the copy cannot be made (a PostgreSQL user who may not switch triggers
+    off), the demo is seeded again. The evidence files stay where the first seeding wrote them
     (the run's evidence folder, tests/conftest.py)."""
     from django.db import connection
 
-    copyable = connection.vendor == "sqlite" and connection.is_in_memory_db()
-    if copyable and "sqlite" in _SNAPSHOT:
-        connection.ensure_connection()
-        _SNAPSHOT["sqlite"].backup(connection.connection)
-        return
-    call_command("seed_demo", stdout=StringIO())
-    if copyable:
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        if "sqlite" in _SNAPSHOT:
+            connection.ensure_connection()
+            _SNAPSHOT["sqlite"].backup(connection.connection)
+            return
+        call_command("seed_demo", stdout=StringIO())
         snapshot = sqlite3.connect(":memory:", check_same_thread=False)
         connection.connection.backup(snapshot)
         _SNAPSHOT["sqlite"] = snapshot
+        return
+    if connection.vendor == "postgresql" and _SNAPSHOT.get("postgresql"):
+        _restore_postgresql(connection)
+        return
+    call_command("seed_demo", stdout=StringIO())
+    if connection.vendor == "postgresql":
+        _SNAPSHOT["postgresql"] = _copy_postgresql(connection)
+
+
+def _copy_postgresql(connection) -> bool:
+    from django.db import DatabaseError
+
+    tables = connection.introspection.table_names()
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW session_replication_role")  # needs a superuser to SET
+            cursor.execute("SET session_replication_role = replica")
+            cursor.execute("SET session_replication_role = DEFAULT")
+            cursor.execute(f"DROP SCHEMA IF EXISTS {PG_SNAPSHOT_SCHEMA} CASCADE")
+            cursor.execute(f"CREATE SCHEMA {PG_SNAPSHOT_SCHEMA}")
+            for table in tables:
+                name = connection.ops.quote_name(table)
+                cursor.execute(f"CREATE TABLE {PG_SNAPSHOT_SCHEMA}.{name} AS TABLE public.{name}")
+    except DatabaseError:  # e.g. not a superuser: no copy, the next module seeds again
+        return False
+    return True
+
+
+def _restore_postgresql(connection) -> None:
+    from django.apps import apps
+    from django.core.management.color import no_style
+
+    tables = [connection.ops.quote_name(t) for t in connection.introspection.table_names()]
+    with connection.cursor() as cursor:
+        cursor.execute("SET session_replication_role = replica")  # no triggers, no FK checks
+        try:
+            cursor.execute(f"TRUNCATE {', '.join(f'public.{t}' for t in tables)}")
+            for table in tables:
+                # The database's own table names, quoted.
+                source = f"{PG_SNAPSHOT_SCHEMA}.{table}"
+                cursor.execute(f"INSERT INTO public.{table} SELECT * FROM {source}")  # noqa: S608
+        finally:
+            cursor.execute("SET session_replication_role = DEFAULT")
+        for sql in connection.ops.sequence_reset_sql(no_style(), apps.get_models()):
+            cursor.execute(sql)
 
 
 @pytest.fixture(scope="module", name="demo_site")
