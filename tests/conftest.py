@@ -77,28 +77,34 @@ def _live_server_gate(request):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Tests marked ``postgresql`` (row locks across connections) run only on PostgreSQL:
-    the SQLite run deselects them, named in the summary; bin/test's PostgreSQL run runs them.
+    """Tests marked ``postgresql`` (row locks across connections) run only on PostgreSQL: the
+    SQLite run deselects them. Tests marked ``markup`` (the every-page accessibility crawl: it
+    checks what the browser is sent, which does not depend on the database) run only in the
+    SQLite run: the PostgreSQL run deselects them. Both are named in the summary.
     """
     from django.db import connection
 
-    if connection.vendor == "postgresql":
-        return
+    marker, label = (
+        ("markup", "markup-only tests deselected on PostgreSQL (run by the SQLite run)")
+        if connection.vendor == "postgresql"
+        else (
+            "postgresql",
+            "PostgreSQL-only tests deselected on SQLite (run by the PostgreSQL run)",
+        )
+    )
     chosen, deselected = [], []
     for item in items:
-        (deselected if item.get_closest_marker("postgresql") else chosen).append(item)
+        (deselected if item.get_closest_marker(marker) else chosen).append(item)
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = chosen
-        config._renaksi_postgresql_only = [item.nodeid for item in deselected]
+        config._renaksi_deselected = (label, [item.nodeid for item in deselected])
 
 
 def pytest_terminal_summary(terminalreporter, config):
-    names = getattr(config, "_renaksi_postgresql_only", [])
+    label, names = getattr(config, "_renaksi_deselected", ("", []))
     if names:
-        terminalreporter.write_line(
-            f"{len(names)} PostgreSQL-only tests deselected on SQLite (run by the PostgreSQL run):"
-        )
+        terminalreporter.write_line(f"{len(names)} {label}:")
         for name in names:
             terminalreporter.write_line(f"  {name}")
 

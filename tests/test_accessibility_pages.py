@@ -20,7 +20,9 @@ from django.urls import get_resolver
 from .a11y_pages import NOT_PAGES, Page, demo_pages, prepare_demo_extras
 from .browser_support import SCREENSHOTS, Visit
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# The crawl checks markup, which does not depend on the database: it runs in the SQLite run
+# only (tests/conftest.py), to keep CI's two runs within their time.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.markup]
 
 SHOT_HEIGHT = 3000  # CSS pixels of a page kept in its screenshot
 TIMEOUT = 120_000  # ms for a page to load or be screenshotted on a busy machine
