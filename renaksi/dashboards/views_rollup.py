@@ -24,9 +24,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
 
 from renaksi.access.policy import get_for_user, grants_for, plans_visible_to, units_visible_to
+from renaksi.plans.lampiran import QUARTER_ABBREVIATIONS
 from renaksi.plans.models import ActionPlan
 from renaksi.submissions.overview import default_year
-from renaksi.submissions.services import quarter_name
 from renaksi.units.models import Unit
 
 from . import asof, rollup
@@ -113,8 +113,9 @@ def _common(request: HttpRequest, reading_unit: Unit, units) -> dict:
         "sorts": _sorts(choice, keep),
         "as_of": as_of,
         "quarter": quarter,
-        "quarter_name": quarter_name(quarter),
-        "quarters": [(q, quarter_name(q)) for q in rollup.QUARTERS],
+        # "TW III" (English "Q3"): the bare numeral read "laporan III diterima".
+        "quarter_name": QUARTER_ABBREVIATIONS[quarter - 1],
+        "quarters": [(q, QUARTER_ABBREVIATIONS[q - 1]) for q in rollup.QUARTERS],
         "choice": choice,
         "orders": rollup.ORDERS,
         "submission_filters": rollup.SUBMISSION_FILTERS,

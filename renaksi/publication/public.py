@@ -36,7 +36,9 @@ from .models import Publication
 
 CACHE_SECONDS = 300
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
-MONTHS = ["JAN", "FEB", "MAR", "APR", "MEI", "JUN", "JUL", "AGS", "SEP", "OKT", "NOV", "DES"]
+# The Lampiran's month headers (renaksi.plans.lampiran), kept in Indonesian in the cached data and
+# the feed; the page translates them as it renders (context "singkatan bulan").
+MONTHS = ["JAN", "FEB", "MAR", "APR", "MEI", "JUN", "JUL", "AGT", "SEP", "OKT", "NOV", "DES"]
 
 
 def find(code: str, year: int) -> Publication:

@@ -32,6 +32,7 @@ from renaksi.access.policy import PUBLISH_PLAN, VIEW_PLAN, get_plan_for_user
 from renaksi.accounts.lockout import client_address
 from renaksi.audit.history import history_rows
 from renaksi.audit.models import LogEntry
+from renaksi.plans.lampiran import period_headers
 
 from . import public
 from .downloads import response_for
@@ -95,6 +96,7 @@ def _evidence_choices(plan):
         )
     )
     choices = []
+    headers = period_headers(plan)  # JAN … DES or TW I … TW IV, in the reader's language
     for item in rows:
         sub = item.realisation.sub_activity
         where = (
@@ -103,9 +105,7 @@ def _evidence_choices(plan):
                 "area": sub.activity.area.number,
                 "act": sub.activity.number,
                 "sub": sub.number,
-                "month": public.MONTHS[item.realisation.period.period - 1]
-                if plan.schedule_kind == "month"
-                else f"TW {item.realisation.period.period}",
+                "month": headers[item.realisation.period.period - 1],
             }
             if sub is not None
             else _("Agen perubahan")
