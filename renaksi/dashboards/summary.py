@@ -38,10 +38,10 @@ from decimal import Decimal
 from functools import lru_cache
 
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
-from renaksi.monitoring.figures import CellCounts, month_ended, percent
+from renaksi.monitoring.figures import CELL_AGGREGATES, CellCounts, month_ended, percent
 from renaksi.plans.models import ActionPlan
 from renaksi.work.models import Evidence, Realisation, SchedulePeriod
 from renaksi.work.periods import due_date, last_month
@@ -67,19 +67,10 @@ FIELDS = (
 # Plans per aggregate query when refreshing many (bound parameters stay few on SQLite).
 CHUNK = 300
 
+# The monitoring figures' counts of a cell, under the summary's names ("flagged": reported late).
 _AGGREGATES = {
-    "scheduled": Count("id"),
-    "reported": Count("realisation"),
-    "done": Count("id", filter=Q(realisation__status=Status.DONE)),
-    "verified": Count(
-        "id", filter=Q(realisation__status=Status.DONE, realisation__state=State.VERIFIED)
-    ),
-    "flagged": Count("id", filter=Q(realisation__late=True)),
-    "not_done": Count("id", filter=Q(realisation__status=Status.NOT_DONE)),
-    "postponed": Count("id", filter=Q(realisation__status=Status.POSTPONED)),
-    "in_progress": Count("id", filter=Q(realisation__status=Status.IN_PROGRESS)),
-    "not_started": Count("id", filter=Q(realisation__status=Status.NOT_STARTED)),
-    "awaiting": Count("id", filter=Q(realisation__state=State.SUBMITTED)),
+    {"late": "flagged", "awaiting_verification": "awaiting"}.get(name, name): aggregate
+    for name, aggregate in CELL_AGGREGATES.items()
 }
 
 

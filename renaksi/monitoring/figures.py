@@ -255,8 +255,9 @@ def _period_overdue(plan: ActionPlan, period: int, agent: bool, as_of: datetime.
 
 # -- counting cells -----------------------------------------------------------------------------
 
-# One aggregated row per group and period: these conditional counts.
-_AGGREGATES = {
+# One aggregated row per group and period: these conditional counts (also the plans' summaries
+# of renaksi/dashboards/summary.py count the cells with them).
+CELL_AGGREGATES = {
     "scheduled": Count("id"),
     "reported": Count("realisation"),
     "done": Count("id", filter=Q(realisation__status=Status.DONE)),
@@ -312,7 +313,7 @@ def quarter_figures(plan: ActionPlan, quarter: int, *, as_of=None) -> QuarterFig
         .filter(Q(planned=True) | Q(realisation__isnull=False))
         # A change agent's action has no sub-activity, so no area: area id None.
         .values("sub_activity__activity__area_id", "planned", "period")
-        .annotate(**_AGGREGATES)
+        .annotate(**CELL_AGGREGATES)
         .order_by()
     )
     by_area: dict[int, CellCounts] = defaultdict(CellCounts)
@@ -459,7 +460,7 @@ def plan_quarter_totals(
     rows = (
         SchedulePeriod.objects.filter(cells, sub_activity__isnull=False, planned=True)
         .values("plan_id", "period")
-        .annotate(**_AGGREGATES)
+        .annotate(**CELL_AGGREGATES)
         .order_by()
     )
     totals = {pk: CellCounts() for pk in plans}
