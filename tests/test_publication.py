@@ -142,6 +142,15 @@ def test_publishing_records_who_when_what_in_the_history(world):
     }
 
 
+def test_the_history_page_names_what_was_published_without_row_ids(client, world):
+    published(world)
+    client.force_login(world["admin"])
+    html = client.get(reverse("plans:history", args=[world["plan"].pk])).content.decode()
+    assert "Rencana aksi dipublikasikan di kolom RB publik" in html
+    assert "Bukti dukung terverifikasi" in html  # how many were chosen
+    assert "evidence ids" not in html.lower()  # the ids stay in the entry's data
+
+
 def test_only_the_units_administrator_publishes_and_only_a_set_plan(world):
     with pytest.raises(PermissionDenied):
         published({**world, "admin": world["reader"]})

@@ -77,6 +77,7 @@ def actions_of_kind(kind: str) -> list[str]:
 # Labels of the values that are no model field.
 KEY_LABELS = {
     "periods": gettext_lazy("jadwal"),
+    "evidence": gettext_lazy("bukti dukung terverifikasi"),  # a publication's: how many
     "counts": gettext_lazy("isi"),
     "source_name": gettext_lazy("nama berkas sumber"),
     "source_file": gettext_lazy("berkas tersimpan"),
@@ -128,7 +129,7 @@ DIRECTION_LABELS = {
 }
 # Keys shown nowhere: ids of related rows the text already names.
 HIDDEN_KEYS = frozenset(
-    {"row", "parent", "evidence_id", "review_id", "replaced_id", "indicator_ids"}
+    {"row", "parent", "evidence_id", "review_id", "replaced_id", "indicator_ids", "evidence_ids"}
 )
 # The longest text shown for one value.
 VALUE_LIMIT = 600
