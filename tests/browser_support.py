@@ -77,7 +77,12 @@ class Visit:
     def __init__(self, browser, live_server, *, phone=False, language=None, downloads=False):
         self.live_server = live_server
         self.size = "phone" if phone else "desktop"
-        options = {"viewport": PHONE if phone else DESKTOP, "accept_downloads": downloads}
+        options = {
+            "viewport": PHONE if phone else DESKTOP,
+            "accept_downloads": downloads,
+            # The browser's own locale as the users' (date fields read dd/mm/yyyy).
+            "locale": "en-US" if language == "en" else "id-ID",
+        }
         if phone:
             options.update(is_mobile=True, has_touch=True, device_scale_factor=2)
         self.context = browser.new_context(**options)
