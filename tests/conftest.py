@@ -76,25 +76,38 @@ def _live_server_gate(request):
         _GATE.open = False
 
 
+def _runs_once(item) -> bool:
+    """Browser tests other than the issue's journeys (tests/test_journeys_*.py), and the
+    accessibility crawl (marker ``markup``), check what the browser shows and does: the
+    SQLite run covers them. The PostgreSQL run covers the database: every other test, the
+    journeys included. Keeps CI's two runs within their time."""
+    if item.get_closest_marker("markup"):
+        return True
+    return "browser" in getattr(item, "fixturenames", ()) and not item.path.name.startswith(
+        "test_journeys_"
+    )
+
+
+def _needs_postgresql(item) -> bool:
+    return bool(item.get_closest_marker("postgresql"))
+
+
 def pytest_collection_modifyitems(config, items):
     """Tests marked ``postgresql`` (row locks across connections) run only on PostgreSQL: the
-    SQLite run deselects them. Tests marked ``markup`` (the every-page accessibility crawl: it
-    checks what the browser is sent, which does not depend on the database) run only in the
+    SQLite run deselects them. Browser checks of the pages (``_runs_once``) run only in the
     SQLite run: the PostgreSQL run deselects them. Both are named in the summary.
     """
     from django.db import connection
 
-    marker, label = (
-        ("markup", "markup-only tests deselected on PostgreSQL (run by the SQLite run)")
-        if connection.vendor == "postgresql"
-        else (
-            "postgresql",
-            "PostgreSQL-only tests deselected on SQLite (run by the PostgreSQL run)",
-        )
-    )
+    if connection.vendor == "postgresql":
+        label = "browser and markup tests deselected on PostgreSQL (run by the SQLite run)"
+        leave_out = _runs_once
+    else:
+        label = "PostgreSQL-only tests deselected on SQLite (run by the PostgreSQL one)"
+        leave_out = _needs_postgresql
     chosen, deselected = [], []
     for item in items:
-        (deselected if item.get_closest_marker(marker) else chosen).append(item)
+        (deselected if leave_out(item) else chosen).append(item)
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = chosen
