@@ -77,15 +77,11 @@ def _live_server_gate(request):
 
 
 def _runs_once(item) -> bool:
-    """Browser tests other than the issue's journeys (tests/test_journeys_*.py), and the
-    accessibility crawl (marker ``markup``), check what the browser shows and does: the
-    SQLite run covers them. The PostgreSQL run covers the database: every other test, the
-    journeys included. Keeps CI's two runs within their time."""
-    if item.get_closest_marker("markup"):
-        return True
-    return "browser" in getattr(item, "fixturenames", ()) and not item.path.name.startswith(
-        "test_journeys_"
-    )
+    """Browser tests (the ``browser`` fixture: the journeys, the pages' browser checks) and the
+    accessibility crawl (marker ``markup``) check what the browser shows and does: the SQLite
+    run covers them. The PostgreSQL run covers the database: every other test. Keeps CI's two
+    runs within their time."""
+    return bool(item.get_closest_marker("markup")) or "browser" in getattr(item, "fixturenames", ())
 
 
 def _needs_postgresql(item) -> bool:
