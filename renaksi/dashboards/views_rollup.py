@@ -26,7 +26,7 @@ from django.utils.http import urlencode
 from renaksi.access.policy import get_for_user, grants_for, plans_visible_to, units_visible_to
 from renaksi.plans.lampiran import QUARTER_ABBREVIATIONS
 from renaksi.plans.models import ActionPlan
-from renaksi.submissions.overview import default_year
+from renaksi.submissions.overview import requested_year
 from renaksi.units.models import Unit
 
 from . import asof, rollup
@@ -76,10 +76,7 @@ def _int(value, default=None):
 
 
 def _year(request: HttpRequest, units, today) -> int:
-    year = _int(request.GET.get("tahun"))
-    if year is not None and 2010 <= year <= 2100:
-        return year
-    return default_year(units, today)
+    return requested_year(request.GET.get("tahun"), units, today)
 
 
 def _common(request: HttpRequest, reading_unit: Unit, units) -> dict:

@@ -157,6 +157,17 @@ def default_year(units: QuerySet, today: datetime.date) -> int:
     return latest or today.year
 
 
+def requested_year(value, units: QuerySet, today: datetime.date) -> int:
+    """The year a page's ``?tahun=`` asks for (2010–2100), otherwise ``default_year``."""
+    try:
+        year = int(value)
+    except (TypeError, ValueError):
+        year = None
+    if year is not None and 2010 <= year <= 2100:
+        return year
+    return default_year(units, today)
+
+
 def choose_framework(units: QuerySet, year: int, code: str = ""):
     """The framework of the overview's LKE columns: ``code`` if given, else the one most of
     the units' assessments of the year use (one query). None when there is none."""

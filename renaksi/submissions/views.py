@@ -57,10 +57,7 @@ def _int(value, default=None):
 
 
 def _year(request: HttpRequest, units, today) -> int:
-    year = _int(request.GET.get("tahun"))
-    if year is not None and 2010 <= year <= 2100:
-        return year
-    return overview.default_year(units, today)
+    return overview.requested_year(request.GET.get("tahun"), units, today)
 
 
 def _today():
